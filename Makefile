@@ -1,0 +1,66 @@
+# Image Anonymization — one entry point for set-up, checks and runs.
+# `make run` and `make test` install whatever is missing first; both are idempotent.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TOOLS := .tools
+# Tesseract languages installed from Debian (tesseract-ocr-<code>); osd is orientation.
+OCR_LANGUAGES ?= eng deu fra spa osd
+APT_PACKAGES := tesseract-ocr $(addprefix tesseract-ocr-,$(OCR_LANGUAGES)) fonts-dejavu-core fonts-liberation
+export OMP_THREAD_LIMIT := 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: help system venv run test pr lint types tools clean
+
+help:
+	@echo "make run    install what is missing, redact examples/ into out/"
+	@echo "make test   install what is missing, run the whole test suite"
+	@echo "make pr     lint (ruff), types (mypy), template lints and tests"
+	@echo "make tools  install the template/Dockerfile linters into $(TOOLS)/"
+
+system:
+	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages:$$missing"; \
+		SUDO=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+$(STAMP): requirements/runtime.txt requirements/dev.txt pyproject.toml
+	$(MAKE) system
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade "pip>=24"
+	$(BIN)/pip install -q --require-hashes -r requirements/runtime.txt -r requirements/dev.txt
+	$(BIN)/pip install -q --no-deps --no-build-isolation -e .
+	touch $@
+
+venv: system $(STAMP)
+
+run: venv
+	$(BIN)/image-anonymizer redact examples/ -o out/
+
+test: venv tools
+	$(BIN)/pytest
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+types: venv
+	$(BIN)/mypy
+
+pr: lint types test
+
+tools: $(TOOLS)/.installed
+
+$(TOOLS)/.installed: requirements/tools.txt
+	test -x $(TOOLS)/bin/python || $(PYTHON) -m venv $(TOOLS)
+	$(TOOLS)/bin/pip install -q --upgrade "pip>=24"
+	$(TOOLS)/bin/pip install -q -r requirements/tools.txt
+	touch $@
+
+clean:
+	rm -rf out .pytest_cache .mypy_cache .ruff_cache

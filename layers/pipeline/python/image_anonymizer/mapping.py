@@ -1,0 +1,76 @@
+"""Pure: OCR words → page text that keeps lines and blocks, and character spans → pixel boxes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from statistics import median
+
+from .model import Box, LineKey, OcrWord
+
+# Padding on every side of a box, as a fraction of the line's text height:
+# enough that no ascender, descender or anti-aliased edge of the glyphs shows.
+PAD_FRACTION = 0.15
+MIN_PAD = 2
+
+
+@dataclass(frozen=True)
+class PageText:
+    """The text handed to the detector, and where each word sits in it."""
+
+    text: str
+    words: tuple[OcrWord, ...]
+    spans: tuple[tuple[int, int], ...]
+
+
+def layout_text(words: Sequence[OcrWord]) -> PageText:
+    """Join words as a person reads them: spaces within a line, a newline between
+    lines, a blank line between paragraphs and blocks (so that "Name" in one column
+    and "Smith" in the next are never read as one phrase)."""
+    parts: list[str] = []
+    spans: list[tuple[int, int]] = []
+    length = 0
+    previous: LineKey | None = None
+    for word in words:
+        if previous is not None:
+            if word.line == previous:
+                separator = " "
+            elif (word.line.block, word.line.paragraph) == (previous.block, previous.paragraph):
+                separator = "\n"
+            else:
+                separator = "\n\n"
+            parts.append(separator)
+            length += len(separator)
+        parts.append(word.text)
+        spans.append((length, length + len(word.text)))
+        length += len(word.text)
+        previous = word.line
+    return PageText("".join(parts), tuple(words), tuple(spans))
+
+
+def words_in_span(page: PageText, start: int, end: int) -> list[int]:
+    """Indexes of every word that shares at least one character with ``[start, end)``.
+
+    A word only partly inside the span is taken whole: an entity that starts or
+    ends inside a token (``(age``, ``39).``, ``email:jo@x.com``) is still covered.
+    """
+    return [i for i, (s, e) in enumerate(page.spans) if s < end and e > start]
+
+
+def boxes_for_span(page: PageText, start: int, end: int, width: int, height: int) -> tuple[Box, ...]:
+    """One padded box per line segment that the span covers, clipped to the image."""
+    groups: dict[LineKey, list[Box]] = {}
+    for index in words_in_span(page, start, end):
+        word = page.words[index]
+        groups.setdefault(word.line, []).append(word.box)
+    boxes: list[Box] = []
+    for line_boxes in groups.values():
+        union = line_boxes[0]
+        for box in line_boxes[1:]:
+            union = union.union(box)
+        text_height = median(b.height for b in line_boxes)
+        pad = max(MIN_PAD, round(PAD_FRACTION * text_height))
+        padded = union.padded(pad, width, height)
+        if padded.width > 0 and padded.height > 0:
+            boxes.append(padded)
+    return tuple(boxes)
