@@ -1,0 +1,190 @@
+"""``image-anonymizer``: analyze, redact and list entity types from the shell.
+
+Exit codes: 0 done, 2 bad input, 1 internal failure; each failure prints one
+line on stderr and never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .catalogue import DEFAULT_SCORE_THRESHOLD, ENTITY_CATALOGUE
+from .errors import AnonymizerError, ProcessingFailed
+from .formats import SUPPORTED_FORMATS, detect_format
+from .redaction import FILL_COLORS
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+_IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".webp", ".gif"}
+
+
+class _BadInput(Exception):
+    """A problem with the command line or the files named on it."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        result: int = args.run(args)
+        return result
+    except (_BadInput, AnonymizerError) as error:
+        message = error.message if isinstance(error, AnonymizerError) else str(error)
+        internal = isinstance(error, ProcessingFailed)
+        print(f"image-anonymizer: {message}", file=sys.stderr)
+        return EXIT_FAILED if internal else EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # noqa: BLE001 - one line, never a traceback
+        print(f"image-anonymizer: internal error ({type(error).__name__})", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="image-anonymizer", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    analyze = commands.add_parser("analyze", help="print the findings of one image as JSON")
+    analyze.add_argument("image", type=Path)
+    _add_detection_options(analyze)
+    analyze.set_defaults(run=_analyze)
+
+    redact = commands.add_parser("redact", help="write redacted copies of images or folders")
+    redact.add_argument("images", type=Path, nargs="+", help="image files or folders of images")
+    redact.add_argument("-o", "--output", type=Path, required=True, help="folder for the redacted files")
+    redact.add_argument("--fill-color", default="black", choices=sorted(FILL_COLORS))
+    redact.add_argument("--findings", action="store_true", help="also write <name>.json with the findings")
+    _add_detection_options(redact)
+    redact.set_defaults(run=_redact)
+
+    entities = commands.add_parser("entities", help="list the entity types that can be detected")
+    entities.add_argument("--json", action="store_true")
+    entities.set_defaults(run=_entities)
+    return parser
+
+
+def _add_detection_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--language", default="en", help="en, de, eng, en+de … (default en)")
+    parser.add_argument("--score-threshold", type=float, default=DEFAULT_SCORE_THRESHOLD)
+    parser.add_argument("--entities", default=None, help="comma-separated types (default: all)")
+
+
+def _options(args: argparse.Namespace) -> object:
+    from .service import Options
+
+    return Options.parse(
+        language=args.language,
+        score_threshold=args.score_threshold,
+        entities=args.entities,
+        fill_color=getattr(args, "fill_color", None),
+    )
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except IsADirectoryError:
+        raise _BadInput(f"{path} is a folder") from None
+    except OSError as error:
+        raise _BadInput(f"cannot read {path}: {error.strerror}") from None
+
+
+def _analyze(args: argparse.Namespace) -> int:
+    from .service import ImageAnonymizer
+
+    options = _options(args)  # validate before loading the model
+    data = _read(args.image)
+    analysis = ImageAnonymizer().analyze(data, options)  # type: ignore[arg-type]
+    print(json.dumps(analysis.to_dict(), indent=2, ensure_ascii=False))
+    return EXIT_OK
+
+
+def _collect(paths: Sequence[Path]) -> list[tuple[Path, Path]]:
+    """(file, its path relative to what was named) for every image named or inside a named folder."""
+    found: list[tuple[Path, Path]] = []
+    for path in paths:
+        if path.is_dir():
+            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+                if child.suffix.lower() in _IMAGE_SUFFIXES:
+                    found.append((child, child.relative_to(path)))
+        elif path.is_file():
+            found.append((path, Path(path.name)))
+        else:
+            raise _BadInput(f"{path} does not exist")
+    if not found:
+        raise _BadInput("no images found in " + ", ".join(str(p) for p in paths))
+    return found
+
+
+def _redact(args: argparse.Namespace) -> int:
+    from tqdm import tqdm
+
+    from .service import ImageAnonymizer
+
+    options = _options(args)
+    files = _collect(args.images)
+    if args.output.exists() and not args.output.is_dir():
+        raise _BadInput(f"{args.output} is not a folder")
+    anonymizer = ImageAnonymizer()
+    show_progress = any(p.is_dir() for p in args.images) and len(files) > 1
+    failures = 0
+    worst = EXIT_OK
+    for source, relative in tqdm(files, disable=not show_progress, unit="image", file=sys.stderr):
+        try:
+            data = _read(source)
+            result = anonymizer.redact(data, options)  # type: ignore[arg-type]
+        except (_BadInput, AnonymizerError) as error:
+            failures += 1
+            message = error.message if isinstance(error, AnonymizerError) else str(error)
+            print(f"image-anonymizer: {source}: {message}", file=sys.stderr)
+            worst = max(worst, EXIT_FAILED if isinstance(error, ProcessingFailed) else EXIT_BAD_INPUT)
+            continue
+        target = _output_path(args.output, relative, data)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _write_atomically(target, result.image)
+        summary = result.analysis.to_dict()
+        if args.findings:
+            _write_atomically(target.with_name(target.name + ".json"),
+                              json.dumps(summary, indent=2, ensure_ascii=False).encode())
+        counts = ", ".join(f"{k} {v}" for k, v in summary["entity_counts"].items()) or "nothing found"
+        line = f"{source} -> {target}: {len(summary['entities'])} redacted ({counts}); {summary['tokens']} tokens"
+        tqdm.write(line, file=sys.stdout) if show_progress else print(line)
+    if failures:
+        print(f"image-anonymizer: {failures} of {len(files)} images failed", file=sys.stderr)
+    return worst
+
+
+def _output_path(output: Path, relative: Path, data: bytes) -> Path:
+    """Keep the name; fix the extension if it lies about the format."""
+    image_format = detect_format(data)
+    suffix = relative.suffix.lower().lstrip(".")
+    valid = {image_format.extension, "jpeg"} if image_format.extension == "jpg" else {image_format.extension}
+    if image_format.extension == "tiff":
+        valid.add("tif")
+    name = relative if suffix in valid else relative.with_suffix("." + image_format.extension)
+    return output / name
+
+
+def _write_atomically(target: Path, data: bytes) -> None:
+    temporary = target.with_name(f".{target.name}.part")
+    temporary.write_bytes(data)
+    os.replace(temporary, target)
+
+
+def _entities(args: argparse.Namespace) -> int:
+    if args.json:
+        print(json.dumps([{"entity_type": k, "description": v} for k, v in ENTITY_CATALOGUE.items()], indent=2))
+    else:
+        width = max(len(k) for k in ENTITY_CATALOGUE)
+        for name, description in ENTITY_CATALOGUE.items():
+            print(f"{name:<{width}}  {description}")
+        print(f"\n{len(ENTITY_CATALOGUE)} types; formats: {', '.join(f.name for f in SUPPORTED_FORMATS)}")
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,59 @@
+from image_anonymizer.mapping import MIN_PAD, boxes_for_span, layout_text, words_in_span
+from image_anonymizer.model import Box, LineKey, OcrWord
+
+
+def word(text: str, x: int, y: int, line: tuple[int, int, int], width: int | None = None, height: int = 20) -> OcrWord:
+    return OcrWord(text, Box(x, y, width or 12 * len(text), height), 50.0, LineKey(*line), "eng")
+
+
+def test_given_lines_and_blocks_then_text_keeps_them_apart() -> None:
+    words = [
+        word("Name", 10, 10, (1, 1, 1)), word("John", 80, 10, (1, 1, 1)),
+        word("Smith", 10, 40, (1, 1, 2)),
+        word("Total", 10, 100, (2, 1, 1)),
+    ]
+    page = layout_text(words)
+    assert page.text == "Name John\nSmith\n\nTotal"
+    assert [page.text[s:e] for s, e in page.spans] == ["Name", "John", "Smith", "Total"]
+
+
+def test_given_entity_inside_punctuated_tokens_then_whole_tokens_are_covered() -> None:
+    page = layout_text([word("(age", 0, 0, (1, 1, 1)), word("39).", 60, 0, (1, 1, 1)), word("ok", 120, 0, (1, 1, 1))])
+    start = page.text.index("39")
+    assert words_in_span(page, start, start + 2) == [1]
+    start = page.text.index("age")
+    assert words_in_span(page, start, start + len("age 39")) == [0, 1]
+
+
+def test_given_email_glued_to_label_then_token_is_covered() -> None:
+    page = layout_text([word("email:jo@x.com", 0, 0, (1, 1, 1))])
+    start = page.text.index("jo@")
+    assert words_in_span(page, start, len(page.text)) == [0]
+
+
+def test_given_span_over_two_lines_then_one_padded_box_per_line() -> None:
+    words = [word("John", 100, 100, (1, 1, 1), 40), word("Smith", 100, 130, (1, 1, 2), 50)]
+    page = layout_text(words)
+    boxes = boxes_for_span(page, 0, len(page.text), 1000, 1000)
+    assert len(boxes) == 2
+    pad = max(MIN_PAD, round(0.15 * 20))
+    assert boxes[0] == Box(100 - pad, 100 - pad, 40 + 2 * pad, 20 + 2 * pad)
+    assert boxes[1].y == 130 - pad
+
+
+def test_given_span_of_several_words_on_one_line_then_one_box_spans_them() -> None:
+    words = [word("4111", 10, 10, (1, 1, 1), 50), word("1111", 70, 12, (1, 1, 1), 50), word("total", 200, 10, (1, 1, 1))]
+    page = layout_text(words)
+    (box,) = boxes_for_span(page, 0, 9, 1000, 1000)
+    assert box.x < 10 and box.right > 120 and box.right < 200
+
+
+def test_given_box_at_the_edge_then_padding_is_clipped_to_the_image() -> None:
+    page = layout_text([word("edge", 0, 0, (1, 1, 1), 30)])
+    (box,) = boxes_for_span(page, 0, 4, 31, 21)
+    assert (box.x, box.y, box.right, box.bottom) == (0, 0, 31, 21)
+
+
+def test_given_span_touching_no_word_then_no_box() -> None:
+    page = layout_text([word("one", 0, 0, (1, 1, 1)), word("two", 50, 0, (1, 1, 1))])
+    assert boxes_for_span(page, 3, 4, 100, 100) == ()
