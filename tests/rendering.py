@@ -64,12 +64,21 @@ def render(
     for line in lines:
         x = float(origin[0])
         for text, pii in line:
-            left, top, right, bottom = draw.textbbox((x, y), text, font=face)
             draw.text((x, y), text, font=face, fill=ink)
-            words.append(Word(text, (int(left), int(top), int(right) + 1, int(bottom) + 1), pii))
+            words.append(Word(text, _ink_box(text, face, x, y), pii))
             x += draw.textlength(text, font=face) + space
         y += int(font_size * line_height)
     return image, words
+
+
+def _ink_box(text: str, face: ImageFont.FreeTypeFont, x: float, y: float) -> tuple[int, int, int, int]:
+    """The tight box of the pixels the word actually inks (textbbox includes bearings)."""
+    left, top, right, bottom = (int(v) for v in ImageDraw.Draw(Image.new("L", (1, 1))).textbbox((x, y), text, font=face))
+    mask = Image.new("L", (right - left + 4, bottom - top + 4), 0)
+    ImageDraw.Draw(mask).text((x - left + 2, y - top + 2), text, font=face, fill=255)
+    ink = mask.getbbox()
+    assert ink is not None, f"nothing inked for {text!r}"
+    return (left - 2 + ink[0], top - 2 + ink[1], left - 2 + ink[2], top - 2 + ink[3])
 
 
 def encode(image: Image.Image, fmt: str, **params: object) -> bytes:

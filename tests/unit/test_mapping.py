@@ -36,7 +36,7 @@ def test_given_span_over_two_lines_then_one_padded_box_per_line() -> None:
     page = layout_text(words)
     boxes = boxes_for_span(page, 0, len(page.text), 1000, 1000)
     assert len(boxes) == 2
-    pad = max(MIN_PAD, round(0.15 * 20))
+    pad = max(MIN_PAD, round(0.25 * 20))
     assert boxes[0] == Box(100 - pad, 100 - pad, 40 + 2 * pad, 20 + 2 * pad)
     assert boxes[1].y == 130 - pad
 
@@ -57,3 +57,16 @@ def test_given_box_at_the_edge_then_padding_is_clipped_to_the_image() -> None:
 def test_given_span_touching_no_word_then_no_box() -> None:
     page = layout_text([word("one", 0, 0, (1, 1, 1)), word("two", 50, 0, (1, 1, 1))])
     assert boxes_for_span(page, 3, 4, 100, 100) == ()
+
+
+def test_given_ocr_split_an_email_at_a_dot_then_text_rejoins_it() -> None:
+    words = [
+        word("Contact:", 0, 0, (1, 1, 1), 100), word("jo@example.", 115, 0, (1, 1, 1), 130),
+        word("com", 250, 0, (1, 1, 1), 40), word("today", 305, 0, (1, 1, 1), 60),
+    ]
+    assert layout_text(words).text == "Contact: jo@example.com today"
+
+
+def test_given_a_sentence_end_with_a_normal_space_then_words_stay_apart() -> None:
+    words = [word("end.", 0, 0, (1, 1, 1), 40), word("Next", 55, 0, (1, 1, 1), 40), word("one", 110, 0, (1, 1, 1), 30)]
+    assert layout_text(words).text == "end. Next one"

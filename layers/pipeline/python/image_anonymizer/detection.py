@@ -42,7 +42,14 @@ _AGE_PHRASE_RE = re.compile(
 _DOMAIN_RE = re.compile(
     r"(?<![@\w./-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}\b(?![@\w-])", re.IGNORECASE
 )
-_DIGIT_OR_MONTH_RE = re.compile(rf"\d|\b{_MONTHS}\b", re.IGNORECASE)
+# What makes a DATE_TIME worth covering: a month or weekday name, a numeric date or
+# time, or a plausible year. Bare numbers ("Reference 7781") and date phrases
+# ("thirty days", "today") are not.
+_DATE_EVIDENCE_RE = re.compile(
+    rf"\b{_MONTHS}\b|\b(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\b"
+    r"|\d{1,4}\s*[/.\-:]\s*\d{1,2}|\b(?:1[89]|20)\d{2}\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -137,10 +144,22 @@ class Detector:
 
 
 def _keep(detection: Detection, text: str) -> bool:
-    """Drop date phrases that name no day, month or year ("thirty days", "today")."""
+    """Drop what NER gets wrong on forms: DATE_TIME with no date in it (see
+    ``_DATE_EVIDENCE_RE``), and a field label taken for a name or a place."""
+    found = text[detection.start : detection.end]
     if detection.entity_type == "DATE_TIME":
-        return bool(_DIGIT_OR_MONTH_RE.search(text[detection.start : detection.end]))
+        return bool(_DATE_EVIDENCE_RE.search(found))
+    if detection.entity_type in ("PERSON", "LOCATION", "NRP"):
+        return found.strip(" .,:;()[]").lower() not in _FIELD_LABELS
     return True
+
+
+# Labels that spaCy's small model tags as names or places when they head a form field.
+_FIELD_LABELS = frozenset({
+    "tel", "phone", "mobile", "cell", "fax", "email", "e-mail", "mail", "name", "dob", "ssn",
+    "iban", "card", "address", "contact", "patient", "client", "customer", "date", "city", "state",
+    "zip", "country", "street", "sex", "gender", "age", "id", "ref", "reference", "account",
+})
 
 
 def _installed_spacy_model(language: str) -> str | None:

@@ -10,8 +10,14 @@ from .model import Box, LineKey, OcrWord
 
 # Padding on every side of a box, as a fraction of the line's text height:
 # enough that no ascender, descender or anti-aliased edge of the glyphs shows.
-PAD_FRACTION = 0.15
-MIN_PAD = 2
+# Tesseract's word boxes can sit a few pixels inside the ink (a serif, a parenthesis).
+PAD_FRACTION = 0.25
+MIN_PAD = 3
+
+# OCR sometimes splits one token at punctuation ("jo@example. com"); a gap this much
+# narrower than the line's usual word gap, at one of these characters, is no space.
+_GLUE_CHARACTERS = ".@-/_:"
+_GLUE_GAP_RATIO = 0.6
 
 
 @dataclass(frozen=True)
@@ -31,10 +37,11 @@ def layout_text(words: Sequence[OcrWord]) -> PageText:
     spans: list[tuple[int, int]] = []
     length = 0
     previous: LineKey | None = None
-    for word in words:
+    usual_gap = _usual_gap(words)
+    for index, word in enumerate(words):
         if previous is not None:
             if word.line == previous:
-                separator = " "
+                separator = "" if _glued(words[index - 1], word, usual_gap) else " "
             elif (word.line.block, word.line.paragraph) == (previous.block, previous.paragraph):
                 separator = "\n"
             else:
@@ -46,6 +53,19 @@ def layout_text(words: Sequence[OcrWord]) -> PageText:
         length += len(word.text)
         previous = word.line
     return PageText("".join(parts), tuple(words), tuple(spans))
+
+
+def _usual_gap(words: Sequence[OcrWord]) -> float | None:
+    """The page's median horizontal gap between neighbouring words of a line."""
+    gaps = [b.box.x - a.box.right for a, b in zip(words, words[1:], strict=False) if a.line == b.line]
+    return float(median(gaps)) if gaps else None
+
+
+def _glued(before: OcrWord, after: OcrWord, usual_gap: float | None) -> bool:
+    if usual_gap is None or usual_gap <= 0:
+        return False
+    at_punctuation = before.text[-1] in _GLUE_CHARACTERS or after.text[0] in _GLUE_CHARACTERS
+    return at_punctuation and (after.box.x - before.box.right) < _GLUE_GAP_RATIO * usual_gap
 
 
 def words_in_span(page: PageText, start: int, end: int) -> list[int]:

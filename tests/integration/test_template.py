@@ -1,0 +1,229 @@
+"""Offline checks of the AWS deployment files: template.yaml and functions/api/Dockerfile.
+
+The linters live in their own venv, <repo>/.tools (`make tools`), not in the
+project's .venv. A missing linter is a failure, never a skip. Nothing here
+talks to AWS: the credentials are dummies and the metadata service is off.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+pytestmark = pytest.mark.template
+
+REPO = Path(__file__).resolve().parents[2]
+TOOLS_BIN = REPO / ".tools" / "bin"
+TEMPLATE = REPO / "template.yaml"
+DOCKERFILE = REPO / "functions" / "api" / "Dockerfile"
+
+OFFLINE_AWS_ENV = {
+    "SAM_CLI_TELEMETRY": "0",
+    "AWS_DEFAULT_REGION": "us-east-1",
+    "AWS_EC2_METADATA_DISABLED": "true",
+    "AWS_ACCESS_KEY_ID": "testing",
+    "AWS_SECRET_ACCESS_KEY": "testing",
+    "NO_COLOR": "1",
+}
+
+# id -> (binary in .tools/bin, arguments). Run from the repo root.
+LINTERS: dict[str, tuple[str, list[str]]] = {
+    "sam-validate-lint": ("sam", ["validate", "--lint", "--template-file", "template.yaml"]),
+    "cfn-lint": ("cfn-lint", ["template.yaml"]),
+    # --append-rules takes several values: the template must come before it.
+    "cfn-lint-serverless": ("cfn-lint", ["template.yaml", "--append-rules", "cfn_lint_serverless.rules"]),
+    "checkov-template": (
+        "checkov",
+        ["-f", "template.yaml", "--framework", "cloudformation", "--quiet", "--compact", "--skip-download"],
+    ),
+    "checkov-dockerfile": (
+        "checkov",
+        [
+            "-f",
+            "functions/api/Dockerfile",
+            "--framework",
+            "dockerfile",
+            "--quiet",
+            "--compact",
+            "--skip-download",
+        ],
+    ),
+    "hadolint": ("hadolint", ["--no-color", "functions/api/Dockerfile"]),
+}
+
+
+def _tool(name: str) -> Path:
+    path = TOOLS_BIN / name
+    if not (path.is_file() and os.access(path, os.X_OK)):
+        pytest.fail(f"{path} not found: run `make tools` to install the template linters into .tools/")
+    return path
+
+
+@pytest.mark.parametrize("linter", sorted(LINTERS))
+def test_linter_passes(linter: str) -> None:
+    binary, args = LINTERS[linter]
+    env = {**os.environ, **OFFLINE_AWS_ENV}
+    result = subprocess.run(
+        [str(_tool(binary)), *args],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    if result.returncode != 0:
+        print(result.stdout)
+        print(result.stderr)
+    assert result.returncode == 0, (
+        f"{linter} exited {result.returncode}\n"
+        f"--- stdout ---\n{result.stdout}\n--- stderr ---\n{result.stderr}"
+    )
+
+
+# --- structure of template.yaml, without AWS tooling -------------------------
+
+
+class _CfnLoader(yaml.SafeLoader):  # type: ignore[misc]
+    """SafeLoader that turns CloudFormation short forms (!Ref, !GetAtt, !Sub, ...) into their long form."""
+
+
+def _construct_cfn_tag(loader: yaml.SafeLoader, tag_suffix: str, node: yaml.Node) -> dict[str, Any]:
+    value: Any
+    if isinstance(node, yaml.ScalarNode):
+        value = loader.construct_scalar(node)
+    elif isinstance(node, yaml.SequenceNode):
+        value = loader.construct_sequence(node, deep=True)
+    elif isinstance(node, yaml.MappingNode):
+        value = loader.construct_mapping(node, deep=True)
+    else:  # pragma: no cover - yaml has no other node kinds
+        raise TypeError(f"unexpected YAML node {node!r}")
+    if tag_suffix == "Ref":
+        return {"Ref": value}
+    if tag_suffix == "GetAtt" and isinstance(value, str):
+        value = value.split(".", 1)
+    return {f"Fn::{tag_suffix}": value}
+
+
+_CfnLoader.add_multi_constructor("!", _construct_cfn_tag)
+
+
+def _load_template() -> dict[str, Any]:
+    data = yaml.load(TEMPLATE.read_text(encoding="utf-8"), Loader=_CfnLoader)
+    assert isinstance(data, dict)
+    return data
+
+
+def _resources(template: dict[str, Any], resource_type: str) -> dict[str, dict[str, Any]]:
+    return {name: res for name, res in template["Resources"].items() if res.get("Type") == resource_type}
+
+
+def _dockerfile_copy_sources(text: str) -> list[str]:
+    sources: list[str] = []
+    for line in text.splitlines():
+        match = re.match(r"^\s*COPY\s+(.*)$", line, flags=re.IGNORECASE)
+        if match:
+            parts = [p for p in match.group(1).split() if not p.startswith("--")]
+            sources.extend(parts[:-1])
+    return sources
+
+
+def test_template_is_sam() -> None:
+    template = _load_template()
+    assert template["Transform"] == "AWS::Serverless-2016-10-31"
+    assert template["Parameters"]["Stage"]["Default"] == "prod"
+    assert "OcrLanguages" not in template["Parameters"], "OCR languages are a Docker build arg"
+
+
+def test_every_function_is_an_image_or_uses_the_pipeline_layer() -> None:
+    template = _load_template()
+    layers = _resources(template, "AWS::Serverless::LayerVersion")
+    assert "PipelineLayer" in layers
+    functions = _resources(template, "AWS::Serverless::Function")
+    assert functions, "no AWS::Serverless::Function in template.yaml"
+    for name, function in functions.items():
+        props = function.get("Properties", {})
+        uses_layer = {"Ref": "PipelineLayer"} in props.get("Layers", [])
+        assert props.get("PackageType") == "Image" or uses_layer, (
+            f"{name} is neither PackageType Image nor uses !Ref PipelineLayer"
+        )
+
+
+def test_pipeline_layer_points_at_the_shared_package() -> None:
+    props = _load_template()["Resources"]["PipelineLayer"]["Properties"]
+    content = REPO / props["ContentUri"]
+    assert (content / "image_anonymizer").is_dir(), f"{content}/image_anonymizer missing"
+    assert "python3.12" in props["CompatibleRuntimes"]
+
+
+def test_api_accepts_binary_uploads_and_requires_keys() -> None:
+    template = _load_template()
+    api = template["Resources"]["AnonymizerApi"]
+    assert api["Type"] == "AWS::Serverless::Api"
+    props = api["Properties"]
+    assert "multipart~1form-data" in props["BinaryMediaTypes"]
+    assert props["Auth"]["ApiKeyRequired"] is True
+    events = template["Resources"]["ApiFunction"]["Properties"]["Events"]
+    routes = {
+        (e["Properties"]["Method"].lower(), e["Properties"]["Path"]): e["Properties"] for e in events.values()
+    }
+    assert set(routes) == {
+        ("post", "/analyze-image"),
+        ("post", "/redact-image"),
+        ("get", "/entities"),
+        ("get", "/health"),
+    }
+    assert routes[("get", "/health")]["Auth"]["ApiKeyRequired"] is False
+    for route in routes.values():
+        assert route["RestApiId"] == {"Ref": "AnonymizerApi"}
+
+
+def test_three_usage_plans_with_throttle_and_quota() -> None:
+    template = _load_template()
+    plans = _resources(template, "AWS::ApiGateway::UsagePlan")
+    assert {"BasicUsagePlan", "ProUsagePlan", "BusinessUsagePlan"} <= set(plans)
+    rates = []
+    for name in ("BasicUsagePlan", "ProUsagePlan", "BusinessUsagePlan"):
+        props = plans[name]["Properties"]
+        assert props["Throttle"]["RateLimit"] > 0 and props["Throttle"]["BurstLimit"] > 0, name
+        assert props["Quota"]["Limit"] > 0 and props["Quota"]["Period"] in ("DAY", "WEEK", "MONTH"), name
+        assert props["ApiStages"] == [
+            {"ApiId": {"Ref": "AnonymizerApi"}, "Stage": {"Ref": "AnonymizerApi.Stage"}}
+        ]
+        rates.append((props["Throttle"]["RateLimit"], props["Quota"]["Limit"]))
+    assert rates == sorted(rates), "plans should grow from basic to business"
+    key_links = _resources(template, "AWS::ApiGateway::UsagePlanKey")
+    assert any(link["Properties"]["UsagePlanId"] == {"Ref": "BasicUsagePlan"} for link in key_links.values())
+
+
+def test_api_function_dockerfile_exists_and_copies_the_pipeline() -> None:
+    function = _load_template()["Resources"]["ApiFunction"]
+    metadata = function["Metadata"]
+    context = REPO / metadata["DockerContext"]
+    dockerfile = context / metadata["Dockerfile"]
+    assert dockerfile.resolve() == DOCKERFILE.resolve()
+    assert dockerfile.is_file()
+    sources = _dockerfile_copy_sources(dockerfile.read_text(encoding="utf-8"))
+    assert any(s.rstrip("/") == "layers/pipeline/python" for s in sources), sources
+
+
+def test_dockerfile_copy_sources_exist_and_are_not_dockerignored() -> None:
+    sources = _dockerfile_copy_sources(DOCKERFILE.read_text(encoding="utf-8"))
+    assert sources
+    missing = [s for s in sources if not (REPO / s).exists()]
+    assert not missing, f"Dockerfile copies files that are not in the repo: {missing}"
+    ignored = [
+        line.strip().rstrip("/")
+        for line in (REPO / ".dockerignore").read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+    clashes = [
+        s for s in sources for pattern in ignored if s.rstrip("/") == pattern or s.startswith(pattern + "/")
+    ]
+    assert not clashes, f".dockerignore excludes files the Dockerfile copies: {clashes}"
