@@ -121,7 +121,8 @@ class Detector:
             )
             for r in results
         ]
-        detections = [d for d in detections if _keep(d, text)]
+        cleaned = (_clean(d, text) for d in detections)
+        detections = [d for d in cleaned if d is not None]
         return sorted(detections, key=lambda d: (d.start, d.end, d.entity_type))
 
     def _analyzer(self, language: str) -> tuple[Any, str]:
@@ -143,15 +144,35 @@ class Detector:
         return analyzer, ("ner" if model is not None else "patterns")
 
 
-def _keep(detection: Detection, text: str) -> bool:
-    """Drop what NER gets wrong on forms: DATE_TIME with no date in it (see
-    ``_DATE_EVIDENCE_RE``), and a field label taken for a name or a place."""
+def _clean(detection: Detection, text: str) -> Detection | None:
+    """Fix what NER gets wrong on forms: a DATE_TIME with no date in it (see
+    ``_DATE_EVIDENCE_RE``) is dropped, and field labels taken into a name or a
+    place ("Email ana@x.org", "Tel") are trimmed off, or the finding dropped."""
     found = text[detection.start : detection.end]
     if detection.entity_type == "DATE_TIME":
-        return bool(_DATE_EVIDENCE_RE.search(found))
-    if detection.entity_type in ("PERSON", "LOCATION", "NRP"):
-        return found.strip(" .,:;()[]").lower() not in _FIELD_LABELS
-    return True
+        return detection if _DATE_EVIDENCE_RE.search(found) else None
+    if detection.entity_type not in ("PERSON", "LOCATION", "NRP"):
+        return detection
+    start, end = detection.start, detection.end
+    for match in _WORD_RE.finditer(found):
+        if match.group(0).strip(_LABEL_PUNCTUATION).lower() not in _FIELD_LABELS:
+            break
+        start = detection.start + match.end()
+    for match in reversed(list(_WORD_RE.finditer(text, start, end))):
+        if match.group(0).strip(_LABEL_PUNCTUATION).lower() not in _FIELD_LABELS:
+            break
+        end = match.start()
+    while start < end and text[start] in " \n\t" + _LABEL_PUNCTUATION:
+        start += 1
+    while end > start and text[end - 1] in " \n\t,;:":
+        end -= 1
+    if end <= start:
+        return None
+    return Detection(detection.entity_type, start, end, detection.score, detection.recognizer)
+
+
+_WORD_RE = re.compile(r"\S+")
+_LABEL_PUNCTUATION = ".,:;()[]"
 
 
 # Labels that spaCy's small model tags as names or places when they head a form field.

@@ -1,0 +1,39 @@
+"""The project makes no network call at run time: a whole analysis with sockets off."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+from pytest_socket import SocketBlockedError, disable_socket, enable_socket
+
+from image_anonymizer.detection import Detector
+from image_anonymizer.service import ImageAnonymizer, Options
+from tests.rendering import assert_redacted, decode, encode, render, tokens
+
+
+@pytest.fixture
+def no_network() -> object:
+    disable_socket(allow_unix_socket=True)
+    yield
+    enable_socket()
+
+
+def test_given_sockets_disabled_then_the_guard_really_blocks() -> None:
+    disable_socket(allow_unix_socket=True)
+    try:
+        with pytest.raises(SocketBlockedError):
+            socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    finally:
+        enable_socket()
+
+
+def test_given_no_network_then_a_fresh_service_builds_and_redacts_emails_and_urls(no_network: object) -> None:
+    # Built inside the guard: loading spaCy, Presidio and tldextract must not call out,
+    # and validating an email (tldextract's suffix list) must not either.
+    service = ImageAnonymizer(detector=Detector())
+    email, url = "ana.silva@example.co.uk", "https://portal.example.org/login"
+    image, words = render([tokens(f"Email {email}", [email]), tokens(f"Portal {url}", [url])], size=(1200, 220))
+    result = service.redact(encode(image, "PNG"), Options.parse())
+    assert {"EMAIL_ADDRESS", "URL"} <= set(result.analysis.entity_counts())
+    assert_redacted(image, decode(result.image), words)

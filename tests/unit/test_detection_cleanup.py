@@ -1,0 +1,28 @@
+from image_anonymizer.detection import Detection, _clean
+
+
+def clean(entity_type: str, text: str, found: str) -> str | None:
+    start = text.index(found)
+    result = _clean(Detection(entity_type, start, start + len(found), 0.85, "spacy"), text)
+    return None if result is None else text[result.start : result.end]
+
+
+def test_given_a_label_taken_into_a_name_then_it_is_trimmed_off() -> None:
+    text = "Email ana.silva@example.co.uk"
+    assert clean("PERSON", text, text) == "ana.silva@example.co.uk"
+    assert clean("PERSON", "Patient: Sarah Johnson", "Patient: Sarah Johnson") == "Sarah Johnson"
+
+
+def test_given_a_label_alone_then_the_finding_is_dropped() -> None:
+    assert clean("PERSON", "Tel (415) 555-0132", "Tel") is None
+
+
+def test_given_a_date_phrase_or_bare_number_then_date_time_is_dropped() -> None:
+    assert clean("DATE_TIME", "call back in thirty days", "thirty days") is None
+    assert clean("DATE_TIME", "Reference 7781", "7781") is None
+    assert clean("DATE_TIME", "on 12 March 2024", "12 March 2024") == "12 March 2024"
+    assert clean("DATE_TIME", "at 10:45", "10:45") == "10:45"
+
+
+def test_given_other_types_then_they_pass_untouched() -> None:
+    assert clean("EMAIL_ADDRESS", "Email jo@x.org", "jo@x.org") == "jo@x.org"

@@ -1,0 +1,89 @@
+"""The service with fakes: overlapping findings, fail-closed behaviour, token cost."""
+
+from __future__ import annotations
+
+import pytest
+from PIL import Image
+
+from image_anonymizer import service as service_module
+from image_anonymizer.config import Settings
+from image_anonymizer.detection import Detection
+from image_anonymizer.errors import ProcessingFailed
+from image_anonymizer.languages import LanguageSpec
+from image_anonymizer.model import Box, LineKey, OcrWord
+from image_anonymizer.service import ImageAnonymizer, Options, token_cost
+from tests.rendering import decode, encode
+
+
+class FakeOcr:
+    name = "fake"
+
+    def __init__(self, words: list[OcrWord] | None = None, error: Exception | None = None) -> None:
+        self.words = words or []
+        self.error = error
+
+    def read(self, image: Image.Image, languages: LanguageSpec) -> list[OcrWord]:
+        if self.error:
+            raise self.error
+        return self.words
+
+
+class FakeDetector:
+    def __init__(self, detections: list[Detection]) -> None:
+        self.detections = detections
+
+    def detect(self, text: str, language: str, entities: object, score_threshold: float) -> list[Detection]:
+        return self.detections
+
+    def mode(self, language: str) -> str:
+        return "fake"
+
+
+WORDS = [
+    OcrWord("jo@example.com", Box(10, 10, 140, 20), 91.0, LineKey(1, 1, 1), "eng"),
+    OcrWord("total", Box(170, 10, 50, 20), 95.0, LineKey(1, 1, 1), "eng"),
+]
+PNG = encode(Image.new("RGB", (300, 60), "white"), "PNG")
+
+
+def make(ocr: FakeOcr, detections: list[Detection]) -> ImageAnonymizer:
+    return ImageAnonymizer(Settings(tessdata_dir="/nonexistent"), ocr_engine=ocr, detector=FakeDetector(detections))  # type: ignore[arg-type]
+
+
+@pytest.fixture(autouse=True)
+def languages_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(service_module, "require_installed", lambda spec, folder: None)
+
+
+def test_given_overlapping_findings_then_all_are_reported_and_painted() -> None:
+    anonymizer = make(FakeOcr(WORDS), [
+        Detection("EMAIL_ADDRESS", 0, 14, 1.0, "email"),
+        Detection("DOMAIN_NAME", 3, 14, 0.6, "domain"),
+        Detection("URL", 3, 10, 0.5, "url"),
+    ])
+    result = anonymizer.redact(PNG, Options.parse())
+    assert [e["entity_type"] for e in result.analysis.to_dict()["entities"]] == ["EMAIL_ADDRESS", "DOMAIN_NAME", "URL"]
+    out = decode(result.image)
+    assert out.getpixel((12, 12)) == (0, 0, 0)
+    assert out.getpixel((190, 20)) == (255, 255, 255), "the word 'total' stays"
+
+
+def test_given_ocr_fails_then_processing_failed_and_no_image() -> None:
+    anonymizer = make(FakeOcr(error=RuntimeError("tesseract crashed")), [])
+    with pytest.raises(ProcessingFailed) as raised:
+        anonymizer.redact(PNG, Options.parse())
+    assert "tesseract" not in raised.value.message
+
+
+def test_given_encoding_fails_then_processing_failed(monkeypatch: pytest.MonkeyPatch) -> None:
+    anonymizer = make(FakeOcr(WORDS), [Detection("EMAIL_ADDRESS", 0, 14, 1.0, "email")])
+    monkeypatch.setattr(service_module.formats, "encode", lambda *a: (_ for _ in ()).throw(OSError("disk")))
+    with pytest.raises(ProcessingFailed):
+        anonymizer.redact(PNG, Options.parse())
+
+
+def test_given_typical_scan_then_token_cost_is_between_5_and_15() -> None:
+    assert token_cost(2500, 10, 1) == 9
+    assert token_cost(0, 0, 1) == 1
+    assert 5 <= token_cost(1800, 8, 1) <= 15
+    assert token_cost(1800, 8, 2) == token_cost(1800, 8, 1) + 1
