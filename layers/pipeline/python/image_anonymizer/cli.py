@@ -16,6 +16,7 @@ from pathlib import Path
 from .catalogue import DEFAULT_SCORE_THRESHOLD, ENTITY_CATALOGUE
 from .errors import AnonymizerError, ProcessingFailed
 from .formats import SUPPORTED_FORMATS, detect_format
+from .plans import PLAN_LIMITS
 from .redaction import FILL_COLORS
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
@@ -60,6 +61,13 @@ def _parser() -> argparse.ArgumentParser:
     redact.add_argument("--findings", action="store_true", help="also write <name>.json with the findings")
     _add_detection_options(redact)
     redact.set_defaults(run=_redact)
+
+    serve = commands.add_parser("serve", help="serve the HTTP API on localhost through the Lambda handler")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=3000)
+    serve.add_argument("--api-key", default=None, help="require this x-api-key, as API Gateway does")
+    serve.add_argument("--plan", default="basic", choices=sorted(PLAN_LIMITS), help="the key's plan (size cap)")
+    serve.set_defaults(run=_serve)
 
     entities = commands.add_parser("entities", help="list the entity types that can be detected")
     entities.add_argument("--json", action="store_true")
@@ -173,6 +181,13 @@ def _write_atomically(target: Path, data: bytes) -> None:
     temporary = target.with_name(f".{target.name}.part")
     temporary.write_bytes(data)
     os.replace(temporary, target)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from .local_server import serve
+
+    serve(args.host, args.port, args.api_key, args.plan)
+    return EXIT_OK
 
 
 def _entities(args: argparse.Namespace) -> int:

@@ -1,0 +1,223 @@
+"""The HTTP API as one Powertools resolver: the Lambda handler behind API Gateway,
+and the same handler behind ``image-anonymizer serve`` on localhost.
+
+Routes only coordinate (parse, call the service, shape the answer); domain errors
+become responses in one place, ``_error_response``.
+"""
+
+
+import os
+import time
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "image-anonymizer")
+os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "ImageAnonymization")
+
+from aws_lambda_powertools import Logger, Metrics, Tracer  # noqa: E402
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response  # noqa: E402
+from aws_lambda_powertools.event_handler.openapi.exceptions import (  # noqa: E402
+    RequestUnsupportedContentType,
+    RequestValidationError,
+)
+from aws_lambda_powertools.event_handler.openapi.params import File, Form, UploadFile  # noqa: E402
+from aws_lambda_powertools.logging import correlation_paths  # noqa: E402
+from aws_lambda_powertools.metrics import MetricUnit  # noqa: E402
+from aws_lambda_powertools.utilities.typing import LambdaContext  # noqa: E402
+
+from . import errors  # noqa: E402
+from .catalogue import ENTITY_CATALOGUE  # noqa: E402
+from .plans import PlanResolver, plan_limit_bytes  # noqa: E402
+from .service import ImageAnonymizer, Options  # noqa: E402
+
+MB = 1024 * 1024
+
+# Domain error code → HTTP status. The only place that knows both.
+STATUS_BY_CODE: dict[str, int] = {
+    errors.InvalidRequest.code: 400,
+    errors.UnknownEntityType.code: 400,
+    errors.UnknownLanguage.code: 400,
+    errors.LanguageNotInstalled.code: 422,
+    errors.UnsupportedImage.code: 415,
+    errors.ImageTooLarge.code: 413,
+    errors.UnprocessableImage.code: 422,
+    errors.ProcessingFailed.code: 500,
+}
+
+
+@dataclass(frozen=True)
+class ApiSettings:
+    """The HTTP layer's settings, read and checked once at cold start."""
+
+    sync_max_bytes: int
+    default_plan: str
+
+    @classmethod
+    def from_env(cls) -> "ApiSettings":
+        # A Lambda invocation carries at most 6 MB both ways; a base64 image response
+        # grows by a third, so 4 MB is the largest image the synchronous path can return.
+        sync_max = int(os.environ.get("SYNC_MAX_BYTES", str(4 * MB)))
+        default_plan = os.environ.get("DEFAULT_PLAN", "basic").lower()
+        plan_limit_bytes(default_plan)  # raises on an unknown plan
+        return cls(sync_max_bytes=sync_max, default_plan=default_plan)
+
+
+logger = Logger()
+tracer = Tracer()
+metrics = Metrics()
+app = APIGatewayRestResolver(enable_validation=True)
+settings = ApiSettings.from_env()
+plans = PlanResolver(settings.default_plan)
+anonymizer = ImageAnonymizer()
+anonymizer.warm_up()
+
+
+class _Upload:
+    """The checks every image route makes before the service sees the bytes."""
+
+    @staticmethod
+    def bytes_of(image: UploadFile) -> bytes:
+        plan = plans.plan_for(app.current_event.request_context.identity.api_key_id)
+        limit = plan_limit_bytes(plan)
+        size = len(image.content)
+        if size > limit:
+            raise errors.ImageTooLarge(
+                f"The image is {size} bytes; the {plan} plan allows up to {limit // MB} MB."
+            )
+        if size > settings.sync_max_bytes:
+            raise errors.ImageTooLarge(
+                f"The image is {size} bytes; this synchronous endpoint takes up to "
+                f"{settings.sync_max_bytes // MB} MB. Upload larger images with POST /uploads."
+            )
+        app.append_context(plan=plan)
+        return image.content
+
+
+def _options(
+    language: str | None, score_threshold: str | None, entities: list[str] | str | None, fill_color: str | None
+) -> Options:
+    if isinstance(entities, list):
+        entities = ",".join(entities)
+    return Options.parse(language=language, score_threshold=score_threshold, entities=entities,
+                         fill_color=fill_color)
+
+
+@app.get("/health")
+def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@app.get("/entities")
+def entities() -> dict[str, Any]:
+    return {"entities": [{"entity_type": k, "description": v} for k, v in ENTITY_CATALOGUE.items()]}
+
+
+@app.post("/analyze-image")
+@tracer.capture_method
+def analyze_image(
+    image: Annotated[UploadFile, File(description="The image: JPEG, PNG, TIFF, BMP, WebP or GIF")],
+    language: Annotated[str, Form()] = "en",
+    score_threshold: Annotated[str | None, Form()] = None,
+    entities: Annotated[list[str] | str | None, Form()] = None,
+) -> dict[str, Any]:
+    options = _options(language, score_threshold, entities, None)
+    started = time.perf_counter()
+    analysis = anonymizer.analyze(_Upload.bytes_of(image), options)
+    _record("analyze", analysis, started)
+    return analysis.to_dict()
+
+
+@app.post("/redact-image")
+@tracer.capture_method
+def redact_image(
+    image: Annotated[UploadFile, File(description="The image: JPEG, PNG, TIFF, BMP, WebP or GIF")],
+    language: Annotated[str, Form()] = "en",
+    score_threshold: Annotated[str | None, Form()] = None,
+    entities: Annotated[list[str] | str | None, Form()] = None,
+    fill_color: Annotated[str, Form()] = "black",
+):  # type: ignore[no-untyped-def]
+    # Deliberately unannotated: Powertools validates an annotated return value, and
+    # would try to serialise the image bytes as JSON.
+    options = _options(language, score_threshold, entities, fill_color)
+    started = time.perf_counter()
+    result = anonymizer.redact(_Upload.bytes_of(image), options)
+    _record("redact", result.analysis, started)
+    analysis = result.analysis
+    return Response(
+        status_code=200,
+        content_type=result.content_type,
+        body=result.image,
+        headers={
+            "X-Redacted-Entities": str(len(analysis.findings)),
+            "X-Entity-Types": ",".join(analysis.entity_counts()),
+            "X-Token-Cost": str(analysis.tokens),
+            "X-Pages": str(len(analysis.pages)),
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+def _record(operation: str, analysis: Any, started: float) -> None:
+    """Counts, types and timings only: never a word read from the image."""
+    elapsed_ms = (time.perf_counter() - started) * 1000
+    plan = str(app.context.get("plan", settings.default_plan))
+    metrics.add_dimension(name="plan", value=plan)
+    metrics.add_metric(name=f"{operation}_latency", unit=MetricUnit.Milliseconds, value=elapsed_ms)
+    metrics.add_metric(name="pages", unit=MetricUnit.Count, value=len(analysis.pages))
+    metrics.add_metric(name="entities", unit=MetricUnit.Count, value=len(analysis.findings))
+    metrics.add_metric(name="tokens", unit=MetricUnit.Count, value=analysis.tokens)
+    logger.info(
+        f"{operation} done",
+        extra={
+            "operation": operation, "plan": plan, "format": analysis.image_format.name,
+            "pages": len(analysis.pages), "entity_counts": analysis.entity_counts(),
+            "tokens": analysis.tokens, "elapsed_ms": round(elapsed_ms, 1),
+        },
+    )
+
+
+def _error_response(status: int, code: str, message: str) -> Response[dict[str, str]]:
+    return Response(status_code=status, content_type="application/json",
+                    body={"error": code, "message": message}, headers={"Cache-Control": "no-store"})
+
+
+@app.exception_handler(errors.AnonymizerError)
+def handle_domain_error(error: errors.AnonymizerError) -> Response[dict[str, str]]:
+    status = STATUS_BY_CODE.get(error.code, 500)
+    logger.warning("request refused", extra={"error": error.code, "status": status})
+    message = error.message if status < 500 else "The image could not be processed."
+    return _error_response(status, error.code, message)
+
+
+@app.exception_handler(RequestValidationError)
+def handle_validation_error(error: RequestValidationError) -> Response[dict[str, str]]:
+    problems = []
+    for item in error.errors():
+        field = ".".join(str(part) for part in item.get("loc", ()) if part != "body") or "body"
+        problems.append(f"{field}: {str(item.get('msg', 'invalid'))[:120]}")
+    logger.warning("request refused", extra={"error": "invalid_request", "status": 400})
+    return _error_response(400, "invalid_request", "Invalid request. " + "; ".join(problems[:5]))
+
+
+@app.exception_handler(RequestUnsupportedContentType)
+def handle_content_type(error: RequestUnsupportedContentType) -> Response[dict[str, str]]:
+    return _error_response(415, "unsupported_media_type", "Send the image as multipart/form-data.")
+
+
+@app.exception_handler(ValueError)
+def handle_malformed_body(error: ValueError) -> Response[dict[str, str]]:
+    logger.warning("request refused", extra={"error": "invalid_request", "status": 400})
+    return _error_response(400, "invalid_request", "The multipart/form-data body is malformed.")
+
+
+@app.exception_handler(Exception)
+def handle_unexpected(error: Exception) -> Response[dict[str, str]]:
+    logger.exception("internal error", extra={"error_type": type(error).__name__})
+    return _error_response(500, "internal_error", "The image could not be processed.")
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, log_event=False)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    return app.resolve(event, context)
