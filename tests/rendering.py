@@ -73,7 +73,9 @@ def render(
 
 def _ink_box(text: str, face: ImageFont.FreeTypeFont, x: float, y: float) -> tuple[int, int, int, int]:
     """The tight box of the pixels the word actually inks (textbbox includes bearings)."""
-    left, top, right, bottom = (int(v) for v in ImageDraw.Draw(Image.new("L", (1, 1))).textbbox((x, y), text, font=face))
+    left, top, right, bottom = (
+        int(v) for v in ImageDraw.Draw(Image.new("L", (1, 1))).textbbox((x, y), text, font=face)
+    )
     mask = Image.new("L", (right - left + 4, bottom - top + 4), 0)
     ImageDraw.Draw(mask).text((x - left + 2, y - top + 2), text, font=face, fill=255)
     ink = mask.getbbox()
@@ -93,14 +95,18 @@ def decode(data: bytes) -> Image.Image:
     return image
 
 
-def coverage(image: Image.Image, box: tuple[int, int, int, int], rgb: tuple[int, int, int], tolerance: int = 0) -> float:
+def coverage(
+    image: Image.Image, box: tuple[int, int, int, int], rgb: tuple[int, int, int], tolerance: int = 0
+) -> float:
     """Fraction of the box's pixels that are the fill colour (within tolerance per channel)."""
     pixels = np.asarray(image.convert("RGB").crop(box), dtype=np.int16)
     close = np.all(np.abs(pixels - np.array(rgb, dtype=np.int16)) <= tolerance, axis=-1)
     return float(close.mean())
 
 
-def changed(before: Image.Image, after: Image.Image, box: tuple[int, int, int, int], tolerance: int = 0) -> float:
+def changed(
+    before: Image.Image, after: Image.Image, box: tuple[int, int, int, int], tolerance: int = 0
+) -> float:
     """Fraction of the box's pixels that differ between two images."""
     a = np.asarray(before.convert("RGB").crop(box), dtype=np.int16)
     b = np.asarray(after.convert("RGB").crop(box), dtype=np.int16)
@@ -117,5 +123,9 @@ def assert_redacted(
     """Every PII word fully the fill colour; every other word untouched."""
     leaks = [w.text for w in words if w.pii and coverage(redacted, w.box, rgb, tolerance) < 0.99]
     assert not leaks, f"PII words not covered: {leaks}"
-    touched = [w.text for w in words if not w.pii and changed(original, redacted, w.box, max(tolerance, 0) * 3) > 0.05]
+    touched = [
+        w.text
+        for w in words
+        if not w.pii and changed(original, redacted, w.box, max(tolerance, 0) * 3) > 0.05
+    ]
     assert not touched, f"non-PII words painted over: {touched}"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import struct
 import zlib
 
@@ -107,8 +106,10 @@ def test_given_palette_grey_and_bilevel_images_then_they_are_redacted(
 
 def _png_header_only(width: int, height: int) -> bytes:
     """A valid PNG signature and IHDR claiming a huge size, with a tiny body."""
+
     def chunk(kind: bytes, body: bytes) -> bytes:
         return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
     ihdr = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
     row = b"\x00" + b"\x00" * ((width + 7) // 8)
     idat = zlib.compress(row * 16, 9)
@@ -135,9 +136,20 @@ SVG = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><text>Jo<
         (_png_header_only(12_000, 12_000), ImageTooLarge),
         (b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, UnprocessableImage),
     ],
-    ids=["empty", "truncated-png", "text-named-png", "svg", "pdf", "one-pixel", "decompression-bomb", "garbage-png"],
+    ids=[
+        "empty",
+        "truncated-png",
+        "text-named-png",
+        "svg",
+        "pdf",
+        "one-pixel",
+        "decompression-bomb",
+        "garbage-png",
+    ],
 )
-def test_given_bad_image_then_a_clear_domain_error(anonymizer: ImageAnonymizer, data: bytes, error: type) -> None:
+def test_given_bad_image_then_a_clear_domain_error(
+    anonymizer: ImageAnonymizer, data: bytes, error: type
+) -> None:
     with pytest.raises(error) as raised:
         anonymizer.redact(data, Options.parse())
     assert raised.value.message and "Traceback" not in raised.value.message
@@ -163,7 +175,9 @@ def test_given_too_many_bytes_then_image_too_large() -> None:
         ({"score_threshold": "1.5"}, InvalidRequest, "score_threshold"),
     ],
 )
-def test_given_bad_option_then_invalid_request_lists_the_valid_values(options: dict, error: type, text: str) -> None:
+def test_given_bad_option_then_invalid_request_lists_the_valid_values(
+    options: dict, error: type, text: str
+) -> None:
     with pytest.raises(error, match=text):
         Options.parse(**options)
 

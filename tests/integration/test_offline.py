@@ -33,7 +33,9 @@ def test_given_no_network_then_a_fresh_service_builds_and_redacts_emails_and_url
     # and validating an email (tldextract's suffix list) must not either.
     service = ImageAnonymizer(detector=Detector())
     email, url = "ana.silva@example.co.uk", "https://portal.example.org/login"
-    image, words = render([tokens(f"Email {email}", [email]), tokens(f"Portal {url}", [url])], size=(1200, 220))
+    image, words = render(
+        [tokens(f"Email {email}", [email]), tokens(f"Portal {url}", [url])], size=(1200, 220)
+    )
     result = service.redact(encode(image, "PNG"), Options.parse())
     assert {"EMAIL_ADDRESS", "URL"} <= set(result.analysis.entity_counts())
     assert_redacted(image, decode(result.image), words)

@@ -46,8 +46,13 @@ def test_given_fonts_and_sizes_then_every_pii_word_is_covered_and_others_untouch
 def test_given_fill_colour_then_pii_is_that_exact_colour(anonymizer: ImageAnonymizer, fill: str) -> None:
     image, words = render(LETTER[:2], size=(1100, 260))
     out, _ = redact(anonymizer, encode(image, "PNG"), fill_color=fill)
-    rgb = {"white": (255, 255, 255), "red": (255, 0, 0), "blue": (0, 0, 255), "green": (0, 255, 0),
-           "yellow": (255, 255, 0)}[fill]
+    rgb = {
+        "white": (255, 255, 255),
+        "red": (255, 0, 0),
+        "blue": (0, 0, 255),
+        "green": (0, 255, 0),
+        "yellow": (255, 255, 0),
+    }[fill]
     assert_redacted(image, out, words, rgb)
 
 
@@ -74,14 +79,16 @@ def test_given_entities_filter_then_only_those_types_are_covered(anonymizer: Ima
     assert all(coverage(out, w.box, (0, 0, 0)) < 0.5 for w in phone_words)
 
 
-def test_given_exif_rotated_jpeg_then_pii_is_covered_where_the_user_sees_it(anonymizer: ImageAnonymizer) -> None:
+def test_given_exif_rotated_jpeg_then_pii_is_covered_where_the_user_sees_it(
+    anonymizer: ImageAnonymizer,
+) -> None:
     upright, words = render(LETTER[:3], size=(1200, 360))
     stored = upright.transpose(Image.Transpose.ROTATE_90)  # what the camera wrote
     exif = Image.Exif()
     exif[0x0112] = 6  # "rotate 90° clockwise to display": undoes the ROTATE_90 above
     data = encode(stored, "JPEG", quality=95, exif=exif.tobytes())
     assert ImageOps.exif_transpose(decode(data)).size == upright.size
-    out, found = redact(anonymizer, data)
+    out, _ = redact(anonymizer, data)
     assert out.size == upright.size, "the output is stored upright"
     assert not out.getexif(), "no EXIF survives, so nothing rotates it again"
     assert_redacted(upright, out, words, tolerance=40)
@@ -103,9 +110,11 @@ def test_given_two_page_tiff_then_both_pages_are_redacted(anonymizer: ImageAnony
 
 
 def test_given_animated_gif_then_every_frame_is_redacted(anonymizer: ImageAnonymizer) -> None:
-    frames = [render([tokens(f"Mail {EMAIL}", [EMAIL])], size=(900, 120)),
-              render([tokens(f"Tel {PHONE} now", [PHONE])], size=(900, 120)),
-              render([tokens(f"Card {CARD}", [CARD])], size=(900, 120))]
+    frames = [
+        render([tokens(f"Mail {EMAIL}", [EMAIL])], size=(900, 120)),
+        render([tokens(f"Tel {PHONE} now", [PHONE])], size=(900, 120)),
+        render([tokens(f"Card {CARD}", [CARD])], size=(900, 120)),
+    ]
     images = [f[0].convert("P", palette=Image.Palette.ADAPTIVE) for f in frames]
     data = encode(images[0], "GIF", save_all=True, append_images=images[1:], duration=[500, 600, 700], loop=0)
     out = decode(anonymizer.redact(data, Options.parse()).image)
@@ -117,7 +126,9 @@ def test_given_animated_gif_then_every_frame_is_redacted(anonymizer: ImageAnonym
 
 
 def test_given_png_with_alpha_then_boxes_are_opaque(anonymizer: ImageAnonymizer) -> None:
-    image, words = render(LETTER[:2], size=(1100, 260), mode="RGBA", background=(0, 0, 0, 0), ink=(20, 20, 20, 255))
+    image, words = render(
+        LETTER[:2], size=(1100, 260), mode="RGBA", background=(0, 0, 0, 0), ink=(20, 20, 20, 255)
+    )
     result = anonymizer.redact(encode(image, "PNG"), Options.parse())
     out = decode(result.image)
     assert out.mode == "RGBA"
@@ -129,7 +140,11 @@ def test_given_png_with_alpha_then_boxes_are_opaque(anonymizer: ImageAnonymizer)
 
 
 def test_given_dark_mode_screenshot_then_light_text_pii_is_covered(anonymizer: ImageAnonymizer) -> None:
-    lines = [tokens(f"From {EMAIL}", [EMAIL]), tokens(f"Mobile {PHONE}", [PHONE]), tokens("Settings Inbox Archive")]
+    lines = [
+        tokens(f"From {EMAIL}", [EMAIL]),
+        tokens(f"Mobile {PHONE}", [PHONE]),
+        tokens("Settings Inbox Archive"),
+    ]
     image, words = render(lines, size=(1280, 800), background=(30, 32, 40), ink=(225, 225, 230), font_size=20)
     out, _ = redact(anonymizer, encode(image, "PNG"), fill_color="white")
     assert_redacted(image, out, words, (255, 255, 255))

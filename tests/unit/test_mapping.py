@@ -2,13 +2,16 @@ from image_anonymizer.mapping import MIN_PAD, boxes_for_span, layout_text, words
 from image_anonymizer.model import Box, LineKey, OcrWord
 
 
-def word(text: str, x: int, y: int, line: tuple[int, int, int], width: int | None = None, height: int = 20) -> OcrWord:
+def word(
+    text: str, x: int, y: int, line: tuple[int, int, int], width: int | None = None, height: int = 20
+) -> OcrWord:
     return OcrWord(text, Box(x, y, width or 12 * len(text), height), 50.0, LineKey(*line), "eng")
 
 
 def test_given_lines_and_blocks_then_text_keeps_them_apart() -> None:
     words = [
-        word("Name", 10, 10, (1, 1, 1)), word("John", 80, 10, (1, 1, 1)),
+        word("Name", 10, 10, (1, 1, 1)),
+        word("John", 80, 10, (1, 1, 1)),
         word("Smith", 10, 40, (1, 1, 2)),
         word("Total", 10, 100, (2, 1, 1)),
     ]
@@ -18,7 +21,9 @@ def test_given_lines_and_blocks_then_text_keeps_them_apart() -> None:
 
 
 def test_given_entity_inside_punctuated_tokens_then_whole_tokens_are_covered() -> None:
-    page = layout_text([word("(age", 0, 0, (1, 1, 1)), word("39).", 60, 0, (1, 1, 1)), word("ok", 120, 0, (1, 1, 1))])
+    page = layout_text(
+        [word("(age", 0, 0, (1, 1, 1)), word("39).", 60, 0, (1, 1, 1)), word("ok", 120, 0, (1, 1, 1))]
+    )
     start = page.text.index("39")
     assert words_in_span(page, start, start + 2) == [1]
     start = page.text.index("age")
@@ -42,7 +47,11 @@ def test_given_span_over_two_lines_then_one_padded_box_per_line() -> None:
 
 
 def test_given_span_of_several_words_on_one_line_then_one_box_spans_them() -> None:
-    words = [word("4111", 10, 10, (1, 1, 1), 50), word("1111", 70, 12, (1, 1, 1), 50), word("total", 200, 10, (1, 1, 1))]
+    words = [
+        word("4111", 10, 10, (1, 1, 1), 50),
+        word("1111", 70, 12, (1, 1, 1), 50),
+        word("total", 200, 10, (1, 1, 1)),
+    ]
     page = layout_text(words)
     (box,) = boxes_for_span(page, 0, 9, 1000, 1000)
     assert box.x < 10 and box.right > 120 and box.right < 200
@@ -61,12 +70,18 @@ def test_given_span_touching_no_word_then_no_box() -> None:
 
 def test_given_ocr_split_an_email_at_a_dot_then_text_rejoins_it() -> None:
     words = [
-        word("Contact:", 0, 0, (1, 1, 1), 100), word("jo@example.", 115, 0, (1, 1, 1), 130),
-        word("com", 250, 0, (1, 1, 1), 40), word("today", 305, 0, (1, 1, 1), 60),
+        word("Contact:", 0, 0, (1, 1, 1), 100),
+        word("jo@example.", 115, 0, (1, 1, 1), 130),
+        word("com", 250, 0, (1, 1, 1), 40),
+        word("today", 305, 0, (1, 1, 1), 60),
     ]
     assert layout_text(words).text == "Contact: jo@example.com today"
 
 
 def test_given_a_sentence_end_with_a_normal_space_then_words_stay_apart() -> None:
-    words = [word("end.", 0, 0, (1, 1, 1), 40), word("Next", 55, 0, (1, 1, 1), 40), word("one", 110, 0, (1, 1, 1), 30)]
+    words = [
+        word("end.", 0, 0, (1, 1, 1), 40),
+        word("Next", 55, 0, (1, 1, 1), 40),
+        word("one", 110, 0, (1, 1, 1), 30),
+    ]
     assert layout_text(words).text == "end. Next one"

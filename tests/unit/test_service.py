@@ -47,7 +47,9 @@ PNG = encode(Image.new("RGB", (300, 60), "white"), "PNG")
 
 
 def make(ocr: FakeOcr, detections: list[Detection]) -> ImageAnonymizer:
-    return ImageAnonymizer(Settings(tessdata_dir="/nonexistent"), ocr_engine=ocr, detector=FakeDetector(detections))  # type: ignore[arg-type]
+    return ImageAnonymizer(
+        Settings(tessdata_dir="/nonexistent"), ocr_engine=ocr, detector=FakeDetector(detections)
+    )  # type: ignore[arg-type]
 
 
 @pytest.fixture(autouse=True)
@@ -56,13 +58,20 @@ def languages_installed(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_given_overlapping_findings_then_all_are_reported_and_painted() -> None:
-    anonymizer = make(FakeOcr(WORDS), [
-        Detection("EMAIL_ADDRESS", 0, 14, 1.0, "email"),
-        Detection("DOMAIN_NAME", 3, 14, 0.6, "domain"),
-        Detection("URL", 3, 10, 0.5, "url"),
-    ])
+    anonymizer = make(
+        FakeOcr(WORDS),
+        [
+            Detection("EMAIL_ADDRESS", 0, 14, 1.0, "email"),
+            Detection("DOMAIN_NAME", 3, 14, 0.6, "domain"),
+            Detection("URL", 3, 10, 0.5, "url"),
+        ],
+    )
     result = anonymizer.redact(PNG, Options.parse())
-    assert [e["entity_type"] for e in result.analysis.to_dict()["entities"]] == ["EMAIL_ADDRESS", "DOMAIN_NAME", "URL"]
+    assert [e["entity_type"] for e in result.analysis.to_dict()["entities"]] == [
+        "EMAIL_ADDRESS",
+        "DOMAIN_NAME",
+        "URL",
+    ]
     out = decode(result.image)
     assert out.getpixel((12, 12)) == (0, 0, 0)
     assert out.getpixel((190, 20)) == (255, 255, 255), "the word 'total' stays"

@@ -5,7 +5,6 @@ Routes only coordinate (parse, call the service, shape the answer); domain error
 become responses in one place, ``_error_response``.
 """
 
-
 import os
 import time
 from dataclasses import dataclass
@@ -14,21 +13,21 @@ from typing import Annotated, Any
 os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "image-anonymizer")
 os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "ImageAnonymization")
 
-from aws_lambda_powertools import Logger, Metrics, Tracer  # noqa: E402
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response  # noqa: E402
-from aws_lambda_powertools.event_handler.openapi.exceptions import (  # noqa: E402
+from aws_lambda_powertools import Logger, Metrics, Tracer
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
+from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestUnsupportedContentType,
     RequestValidationError,
 )
-from aws_lambda_powertools.event_handler.openapi.params import File, Form, UploadFile  # noqa: E402
-from aws_lambda_powertools.logging import correlation_paths  # noqa: E402
-from aws_lambda_powertools.metrics import MetricUnit  # noqa: E402
-from aws_lambda_powertools.utilities.typing import LambdaContext  # noqa: E402
+from aws_lambda_powertools.event_handler.openapi.params import File, Form, UploadFile
+from aws_lambda_powertools.logging import correlation_paths
+from aws_lambda_powertools.metrics import MetricUnit
+from aws_lambda_powertools.utilities.typing import LambdaContext
 
-from . import errors  # noqa: E402
-from .catalogue import ENTITY_CATALOGUE  # noqa: E402
-from .plans import PlanResolver, plan_limit_bytes  # noqa: E402
-from .service import ImageAnonymizer, Options  # noqa: E402
+from . import errors
+from .catalogue import ENTITY_CATALOGUE
+from .plans import PlanResolver, plan_limit_bytes
+from .service import ImageAnonymizer, Options
 
 MB = 1024 * 1024
 
@@ -94,12 +93,16 @@ class _Upload:
 
 
 def _options(
-    language: str | None, score_threshold: str | None, entities: list[str] | str | None, fill_color: str | None
+    language: str | None,
+    score_threshold: str | None,
+    entities: list[str] | str | None,
+    fill_color: str | None,
 ) -> Options:
     if isinstance(entities, list):
         entities = ",".join(entities)
-    return Options.parse(language=language, score_threshold=score_threshold, entities=entities,
-                         fill_color=fill_color)
+    return Options.parse(
+        language=language, score_threshold=score_threshold, entities=entities, fill_color=fill_color
+    )
 
 
 @app.get("/health")
@@ -135,7 +138,7 @@ def redact_image(
     score_threshold: Annotated[str | None, Form()] = None,
     entities: Annotated[list[str] | str | None, Form()] = None,
     fill_color: Annotated[str, Form()] = "black",
-):  # type: ignore[no-untyped-def]
+):
     # Deliberately unannotated: Powertools validates an annotated return value, and
     # would try to serialise the image bytes as JSON.
     options = _options(language, score_threshold, entities, fill_color)
@@ -169,16 +172,24 @@ def _record(operation: str, analysis: Any, started: float) -> None:
     logger.info(
         f"{operation} done",
         extra={
-            "operation": operation, "plan": plan, "format": analysis.image_format.name,
-            "pages": len(analysis.pages), "entity_counts": analysis.entity_counts(),
-            "tokens": analysis.tokens, "elapsed_ms": round(elapsed_ms, 1),
+            "operation": operation,
+            "plan": plan,
+            "format": analysis.image_format.name,
+            "pages": len(analysis.pages),
+            "entity_counts": analysis.entity_counts(),
+            "tokens": analysis.tokens,
+            "elapsed_ms": round(elapsed_ms, 1),
         },
     )
 
 
 def _error_response(status: int, code: str, message: str) -> Response[dict[str, str]]:
-    return Response(status_code=status, content_type="application/json",
-                    body={"error": code, "message": message}, headers={"Cache-Control": "no-store"})
+    return Response(
+        status_code=status,
+        content_type="application/json",
+        body={"error": code, "message": message},
+        headers={"Cache-Control": "no-store"},
+    )
 
 
 @app.exception_handler(errors.AnonymizerError)

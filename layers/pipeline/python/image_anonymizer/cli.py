@@ -66,7 +66,9 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=3000)
     serve.add_argument("--api-key", default=None, help="require this x-api-key, as API Gateway does")
-    serve.add_argument("--plan", default="basic", choices=sorted(PLAN_LIMITS), help="the key's plan (size cap)")
+    serve.add_argument(
+        "--plan", default="basic", choices=sorted(PLAN_LIMITS), help="the key's plan (size cap)"
+    )
     serve.set_defaults(run=_serve)
 
     entities = commands.add_parser("entities", help="list the entity types that can be detected")
@@ -156,11 +158,17 @@ def _redact(args: argparse.Namespace) -> int:
         _write_atomically(target, result.image)
         summary = result.analysis.to_dict()
         if args.findings:
-            _write_atomically(target.with_name(target.name + ".json"),
-                              json.dumps(summary, indent=2, ensure_ascii=False).encode())
+            _write_atomically(
+                target.with_name(target.name + ".json"),
+                json.dumps(summary, indent=2, ensure_ascii=False).encode(),
+            )
         counts = ", ".join(f"{k} {v}" for k, v in summary["entity_counts"].items()) or "nothing found"
-        line = f"{source} -> {target}: {len(summary['entities'])} redacted ({counts}); {summary['tokens']} tokens"
-        tqdm.write(line, file=sys.stdout) if show_progress else print(line)
+        redacted = len(summary["entities"])
+        line = f"{source} -> {target}: {redacted} redacted ({counts}); {summary['tokens']} tokens"
+        if show_progress:
+            tqdm.write(line, file=sys.stdout)
+        else:
+            print(line)
     if failures:
         print(f"image-anonymizer: {failures} of {len(files)} images failed", file=sys.stderr)
     return worst
@@ -192,7 +200,9 @@ def _serve(args: argparse.Namespace) -> int:
 
 def _entities(args: argparse.Namespace) -> int:
     if args.json:
-        print(json.dumps([{"entity_type": k, "description": v} for k, v in ENTITY_CATALOGUE.items()], indent=2))
+        print(
+            json.dumps([{"entity_type": k, "description": v} for k, v in ENTITY_CATALOGUE.items()], indent=2)
+        )
     else:
         width = max(len(k) for k in ENTITY_CATALOGUE)
         for name, description in ENTITY_CATALOGUE.items():

@@ -138,9 +138,7 @@ class Detector:
         registry = RecognizerRegistry(supported_languages=[language])
         for recognizer in _recognizers(language, with_ner=model is not None, tld=self._tld):
             registry.add_recognizer(recognizer)
-        analyzer = AnalyzerEngine(
-            registry=registry, nlp_engine=nlp_engine, supported_languages=[language]
-        )
+        analyzer = AnalyzerEngine(registry=registry, nlp_engine=nlp_engine, supported_languages=[language])
         return analyzer, ("ner" if model is not None else "patterns")
 
 
@@ -176,11 +174,41 @@ _LABEL_PUNCTUATION = ".,:;()[]"
 
 
 # Labels that spaCy's small model tags as names or places when they head a form field.
-_FIELD_LABELS = frozenset({
-    "tel", "phone", "mobile", "cell", "fax", "email", "e-mail", "mail", "name", "dob", "ssn",
-    "iban", "card", "address", "contact", "patient", "client", "customer", "date", "city", "state",
-    "zip", "country", "street", "sex", "gender", "age", "id", "ref", "reference", "account",
-})
+_FIELD_LABELS = frozenset(
+    {
+        "tel",
+        "phone",
+        "mobile",
+        "cell",
+        "fax",
+        "email",
+        "e-mail",
+        "mail",
+        "name",
+        "dob",
+        "ssn",
+        "iban",
+        "card",
+        "address",
+        "contact",
+        "patient",
+        "client",
+        "customer",
+        "date",
+        "city",
+        "state",
+        "zip",
+        "country",
+        "street",
+        "sex",
+        "gender",
+        "age",
+        "id",
+        "ref",
+        "reference",
+        "account",
+    }
+)
 
 
 def _installed_spacy_model(language: str) -> str | None:
@@ -215,15 +243,25 @@ class _OfflineSpacyNlpEngine(SpacyNlpEngine):  # type: ignore[misc]
 
     def load(self) -> None:
         if self._model is None:
-            self.nlp = {self._language: spacy.blank(_spacy_blank_code(self._language))}
+            self.nlp = {self._language: spacy.blank(_spacy_blank_code(self._language))}  # type: ignore[assignment]
         else:
-            self.nlp = {self._language: spacy.load(self._model)}
+            self.nlp = {self._language: spacy.load(self._model)}  # type: ignore[assignment]
 
 
 # Organisation names are not personal data by default; the rest are not entities.
 _IGNORED_NER_LABELS = [
-    "ORGANIZATION", "ORG", "CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT",
-    "PRODUCT", "EVENT", "WORK_OF_ART", "LAW", "LANGUAGE",
+    "ORGANIZATION",
+    "ORG",
+    "CARDINAL",
+    "ORDINAL",
+    "QUANTITY",
+    "MONEY",
+    "PERCENT",
+    "PRODUCT",
+    "EVENT",
+    "WORK_OF_ART",
+    "LAW",
+    "LANGUAGE",
 ]
 
 
@@ -245,11 +283,22 @@ def _recognizers(language: str, with_ner: bool, tld: Any) -> list[EntityRecogniz
     ]
     if language == "en":
         recognizers += [
-            pr.UsBankRecognizer(), pr.UsLicenseRecognizer(), pr.UsItinRecognizer(),
-            pr.UsPassportRecognizer(), pr.UsSsnRecognizer(), pr.NhsRecognizer(),
-            pr.UkNinoRecognizer(), pr.UkPassportRecognizer(), pr.UkPostcodeRecognizer(),
-            pr.SgFinRecognizer(), pr.AuAbnRecognizer(), pr.AuAcnRecognizer(), pr.AuTfnRecognizer(),
-            pr.AuMedicareRecognizer(), pr.InPanRecognizer(), pr.InAadhaarRecognizer(),
+            pr.UsBankRecognizer(),
+            pr.UsLicenseRecognizer(),
+            pr.UsItinRecognizer(),
+            pr.UsPassportRecognizer(),
+            pr.UsSsnRecognizer(),
+            pr.NhsRecognizer(),
+            pr.UkNinoRecognizer(),
+            pr.UkPassportRecognizer(),
+            pr.UkPostcodeRecognizer(),
+            pr.SgFinRecognizer(),
+            pr.AuAbnRecognizer(),
+            pr.AuAcnRecognizer(),
+            pr.AuTfnRecognizer(),
+            pr.AuMedicareRecognizer(),
+            pr.InPanRecognizer(),
+            pr.InAadhaarRecognizer(),
         ]
     if with_ner:
         recognizers.append(pr.SpacyRecognizer(supported_language=language))
@@ -286,8 +335,11 @@ class _RegexRecognizer(EntityRecognizer):  # type: ignore[misc]
 
     def _result(self, start: int, end: int, score: float) -> RecognizerResult:
         return RecognizerResult(
-            self.ENTITY, start, end, score,
-            recognition_metadata={"recognizer_name": self.name, "recognizer_identifier": self.id},
+            self.ENTITY,
+            start,
+            end,
+            score,
+            recognition_metadata={"recognizer_name": type(self).__name__, "recognizer_identifier": self.id},
         )
 
 

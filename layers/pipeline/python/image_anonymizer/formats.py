@@ -156,14 +156,21 @@ def _decode(data: bytes, image_format: ImageFormat, settings: Settings) -> Decod
     )
 
 
-
 def _upright(page: Image.Image, orientation: int) -> Image.Image:
     for method in _ORIENTATION_FIX.get(orientation, ()):
         page = page.transpose(method)
     return page
 
 
-_TIFF_SAFE_COMPRESSION = {"raw", "tiff_lzw", "tiff_adobe_deflate", "tiff_deflate", "packbits", "group4", "group3"}
+_TIFF_SAFE_COMPRESSION = {
+    "raw",
+    "tiff_lzw",
+    "tiff_adobe_deflate",
+    "tiff_deflate",
+    "packbits",
+    "group4",
+    "group3",
+}
 _JPEG_MODES = {"L", "RGB", "CMYK"}
 _BMP_MODES = {"1", "L", "P", "RGB", "RGBA"}
 _GIF_MODES = {"P", "L"}
@@ -192,7 +199,9 @@ def encode(pages: tuple[Image.Image, ...], source: DecodedImage, settings: Setti
         frames = [_ensure_mode(f, _GIF_MODES) for f in frames]
         params.update(optimize=False, disposal=1)
     elif image_format is TIFF:
-        compression = source.tiff_compression if source.tiff_compression in _TIFF_SAFE_COMPRESSION else "tiff_lzw"
+        compression = (
+            source.tiff_compression if source.tiff_compression in _TIFF_SAFE_COMPRESSION else "tiff_lzw"
+        )
         if compression in ("group3", "group4") and any(f.mode != "1" for f in frames):
             compression = "tiff_lzw"
         params.update(compression=compression)

@@ -25,7 +25,10 @@ LAMBDA_PAYLOAD_LIMIT = 6 * 1024 * 1024
 API_GATEWAY_PAYLOAD_LIMIT = 10 * 1024 * 1024
 KEYLESS_PATHS = ("/health",)
 ROUTES = {
-    ("POST", "/analyze-image"), ("POST", "/redact-image"), ("GET", "/entities"), ("GET", "/health"),
+    ("POST", "/analyze-image"),
+    ("POST", "/redact-image"),
+    ("GET", "/entities"),
+    ("GET", "/health"),
 }
 
 
@@ -75,8 +78,12 @@ def build_event(
             "protocol": "HTTP/1.1",
             "accountId": "123456789012",
             "apiId": "local",
-            "identity": {"apiKeyId": api_key_id, "apiKey": None, "sourceIp": "127.0.0.1",
-                         "userAgent": headers.get("user-agent") or headers.get("User-Agent")},
+            "identity": {
+                "apiKeyId": api_key_id,
+                "apiKey": None,
+                "sourceIp": "127.0.0.1",
+                "userAgent": headers.get("user-agent") or headers.get("User-Agent"),
+            },
         },
         "body": encoded_body,
         "isBase64Encoded": binary and bool(body),
@@ -104,10 +111,10 @@ def make_request_handler(handler: Handler, api_key: str | None, plan: str) -> ty
     class ApiGatewayEmulator(BaseHTTPRequestHandler):
         server_version = "image-anonymizer"
 
-        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        def do_GET(self) -> None:
             self._handle("GET")
 
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             self._handle("POST")
 
         def _handle(self, method: str) -> None:
@@ -124,7 +131,9 @@ def make_request_handler(handler: Handler, api_key: str | None, plan: str) -> ty
                 self._reply(403, {"message": "Forbidden"})
                 return
             headers = {k.lower(): v for k, v in self.headers.items()}
-            event = build_event(method, self.path, headers, body, api_key_id=f"local-{plan}" if api_key else None)
+            event = build_event(
+                method, self.path, headers, body, api_key_id=f"local-{plan}" if api_key else None
+            )
             if len(json.dumps(event)) > LAMBDA_PAYLOAD_LIMIT:
                 self._reply(413, {"message": "Request Too Long"})
                 return
@@ -157,7 +166,7 @@ def make_request_handler(handler: Handler, api_key: str | None, plan: str) -> ty
             self.end_headers()
             self.wfile.write(payload)
 
-        def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: Any) -> None:
             # Method, path and status only: never a query string or body.
             if len(args) >= 2:
                 print(f"{self.command} {urlsplit(self.path).path} {args[1]}", flush=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from statistics import median
 
 from .model import Box, LineKey, OcrWord
@@ -57,7 +58,7 @@ def layout_text(words: Sequence[OcrWord]) -> PageText:
 
 def _usual_gap(words: Sequence[OcrWord]) -> float | None:
     """The page's median horizontal gap between neighbouring words of a line."""
-    gaps = [b.box.x - a.box.right for a, b in zip(words, words[1:], strict=False) if a.line == b.line]
+    gaps = [b.box.x - a.box.right for a, b in pairwise(words) if a.line == b.line]
     return float(median(gaps)) if gaps else None
 
 

@@ -10,14 +10,14 @@ import os
 # the library loads.
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
-import threading  # noqa: E402
-from typing import Protocol  # noqa: E402
+import threading
+from typing import Protocol
 
-import numpy as np  # noqa: E402
-from PIL import Image, ImageOps  # noqa: E402
+import numpy as np
+from PIL import Image, ImageOps
 
-from .languages import LanguageSpec  # noqa: E402
-from .model import Box, LineKey, OcrWord  # noqa: E402
+from .languages import LanguageSpec
+from .model import Box, LineKey, OcrWord
 
 _WORD_LEVEL = "5"
 

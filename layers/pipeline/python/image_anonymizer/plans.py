@@ -26,7 +26,7 @@ def _usage_plan_lookup(api_key_id: str) -> str | None:
 
     client = boto3.client("apigateway")
     for usage_plan in client.get_usage_plans(keyId=api_key_id).get("items", []):
-        tag = (usage_plan.get("tags") or {}).get("plan", "").lower()
+        tag = str((usage_plan.get("tags") or {}).get("plan", "")).lower()
         if tag in PLAN_LIMITS:
             return tag
     return None

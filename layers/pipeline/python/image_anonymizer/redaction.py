@@ -35,7 +35,9 @@ def parse_fill_color(name: str | None) -> str:
     return value
 
 
-def redact_page(page: Image.Image, boxes: Sequence[Box], fill_color: str, palette: bool = False) -> Image.Image:
+def redact_page(
+    page: Image.Image, boxes: Sequence[Box], fill_color: str, palette: bool = False
+) -> Image.Image:
     """A copy of ``page`` with every box painted opaque in ``fill_color``.
 
     ``palette`` asks for a palette image (GIF): the fill then gets a palette

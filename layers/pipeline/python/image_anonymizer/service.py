@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from PIL import Image
 
@@ -22,6 +22,8 @@ from .detection import Detector
 from .errors import AnonymizerError, InvalidRequest, ProcessingFailed
 from .languages import LanguageSpec, parse_language, require_installed
 from .model import Finding
+
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -189,15 +191,17 @@ class ImageAnonymizer:
         decoded = formats.decode(data, self.settings)
         return self._guarded(lambda: self._redact(decoded, options))
 
-    def _guarded(self, step: Any) -> Any:
+    def _guarded(self, step: Callable[[], _T]) -> _T:
         try:
             return step()
         except AnonymizerError:
             raise
-        except Exception as error:  # noqa: BLE001 - fail closed on anything unexpected
+        except Exception as error:
             raise ProcessingFailed("The image could not be processed.") from error
 
-    def _analyze(self, decoded: formats.DecodedImage, options: Options) -> tuple[Analysis, list[list[Finding]]]:
+    def _analyze(
+        self, decoded: formats.DecodedImage, options: Options
+    ) -> tuple[Analysis, list[list[Finding]]]:
         require_installed(options.language, self.settings.tessdata_dir)
         timings = {"ocr": 0.0, "detection": 0.0}
         language = options.language.primary
@@ -215,13 +219,23 @@ class ImageAnonymizer:
                 boxes = mapping.boxes_for_span(text, d.start, d.end, page.width, page.height)
                 if boxes:
                     findings.append(
-                        Finding(d.entity_type, text.text[d.start : d.end], d.score, d.start, d.end, boxes,
-                                d.recognizer)
+                        Finding(
+                            d.entity_type,
+                            text.text[d.start : d.end],
+                            d.score,
+                            d.start,
+                            d.end,
+                            boxes,
+                            d.recognizer,
+                        )
                     )
             timings["detection"] += time.perf_counter() - started
             confidence = round(sum(w.confidence for w in words) / len(words), 1) if words else 0.0
-            pages.append(PageAnalysis(index, page.width, page.height, text.text, len(words), confidence,
-                                      tuple(findings)))
+            pages.append(
+                PageAnalysis(
+                    index, page.width, page.height, text.text, len(words), confidence, tuple(findings)
+                )
+            )
             per_page.append(findings)
         analysis = Analysis(
             image_format=decoded.format,
@@ -238,7 +252,9 @@ class ImageAnonymizer:
         started = time.perf_counter()
         palette = decoded.format is formats.GIF
         redacted = tuple(
-            redaction.redact_page(page, [box for f in findings for box in f.boxes], options.fill_color, palette)
+            redaction.redact_page(
+                page, [box for f in findings for box in f.boxes], options.fill_color, palette
+            )
             for page, findings in zip(decoded.pages, per_page, strict=True)
         )
         image = formats.encode(redacted, decoded, self.settings)
