@@ -13,7 +13,7 @@ APT_PACKAGES := tesseract-ocr $(addprefix tesseract-ocr-,$(OCR_LANGUAGES)) fonts
 export OMP_THREAD_LIMIT := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: help system venv run test pr lint types tools clean
+.PHONY: help system venv run test pr lint types tools clean timing
 
 help:
 	@echo "make run    install what is missing, redact examples/ into out/"
@@ -64,3 +64,6 @@ $(TOOLS)/.installed: requirements/tools.txt
 
 clean:
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache
+
+timing: venv
+	$(BIN)/python bench/timing.py
