@@ -67,3 +67,4 @@ clean:
 
 timing: venv
 	$(BIN)/python bench/timing.py
+	$(BIN)/python bench/http_latency.py

@@ -227,3 +227,18 @@ def test_dockerfile_copy_sources_exist_and_are_not_dockerignored() -> None:
         s for s in sources for pattern in ignored if s.rstrip("/") == pattern or s.startswith(pattern + "/")
     ]
     assert not clashes, f".dockerignore excludes files the Dockerfile copies: {clashes}"
+
+
+@pytest.mark.template
+def test_image_routes_validate_requests_and_function_reads_its_settings() -> None:
+    function = _load_template()["Resources"]["ApiFunction"]["Properties"]
+    for name in ("AnalyzeImage", "RedactImage"):
+        model = function["Events"][name]["Properties"]["RequestModel"]
+        assert model["ValidateParameters"] is True
+    variables = function["Environment"]["Variables"]
+    from image_anonymizer.config import Settings
+
+    env = {k: str(v) for k, v in variables.items() if isinstance(v, str | int)}
+    assert Settings.from_env(env).max_pixels == int(variables["IMAGE_ANONYMIZER_MAX_PIXELS"])
+    globals_env = _load_template()["Globals"]["Function"]["Environment"]["Variables"]
+    assert globals_env["OMP_THREAD_LIMIT"] == "1"

@@ -81,12 +81,13 @@ class _Upload:
         size = len(image.content)
         if size > limit:
             raise errors.ImageTooLarge(
-                f"The image is {size} bytes; the {plan} plan allows up to {limit // MB} MB."
+                f"The image is {size} bytes; the {plan} plan allows up to {limit / MB:g} MB."
             )
         if size > settings.sync_max_bytes:
             raise errors.ImageTooLarge(
                 f"The image is {size} bytes; this synchronous endpoint takes up to "
-                f"{settings.sync_max_bytes // MB} MB. Upload larger images with POST /uploads."
+                f"{settings.sync_max_bytes / MB:g} MB. Larger images go through the large-upload flow "
+                "(POST /uploads)."
             )
         app.append_context(plan=plan)
         return image.content
@@ -107,11 +108,13 @@ def _options(
 
 @app.get("/health")
 def health() -> dict[str, str]:
+    metrics.add_metric(name="health_checks", unit=MetricUnit.Count, value=1)
     return {"status": "ok"}
 
 
 @app.get("/entities")
 def entities() -> dict[str, Any]:
+    metrics.add_metric(name="catalogue_requests", unit=MetricUnit.Count, value=1)
     return {"entities": [{"entity_type": k, "description": v} for k, v in ENTITY_CATALOGUE.items()]}
 
 
@@ -184,6 +187,8 @@ def _record(operation: str, analysis: Any, started: float) -> None:
 
 
 def _error_response(status: int, code: str, message: str) -> Response[dict[str, str]]:
+    metrics.add_dimension(name="code", value=code)
+    metrics.add_metric(name="errors", unit=MetricUnit.Count, value=1)
     return Response(
         status_code=status,
         content_type="application/json",
@@ -223,7 +228,8 @@ def handle_malformed_body(error: ValueError) -> Response[dict[str, str]]:
 
 @app.exception_handler(Exception)
 def handle_unexpected(error: Exception) -> Response[dict[str, str]]:
-    logger.exception("internal error", extra={"error_type": type(error).__name__})
+    # The type only: an exception's message could quote text read from the image.
+    logger.error("internal error", extra={"error_type": type(error).__name__})
     return _error_response(500, "internal_error", "The image could not be processed.")
 
 

@@ -122,7 +122,7 @@ class Detector:
             for r in results
         ]
         cleaned = (_clean(d, text) for d in detections)
-        detections = [d for d in cleaned if d is not None]
+        detections = _drop_parts_of_emails([d for d in cleaned if d is not None])
         return sorted(detections, key=lambda d: (d.start, d.end, d.entity_type))
 
     def _analyzer(self, language: str) -> tuple[Any, str]:
@@ -140,6 +140,18 @@ class Detector:
             registry.add_recognizer(recognizer)
         analyzer = AnalyzerEngine(registry=registry, nlp_engine=nlp_engine, supported_languages=[language])
         return analyzer, ("ner" if model is not None else "patterns")
+
+
+def _drop_parts_of_emails(detections: list[Detection]) -> list[Detection]:
+    """A URL or domain inside an email address is the same PII, not another entity
+    (it would be counted, and billed, twice); its pixels are covered by the email."""
+    emails = [d for d in detections if d.entity_type == "EMAIL_ADDRESS"]
+    return [
+        d
+        for d in detections
+        if d.entity_type not in ("URL", "DOMAIN_NAME")
+        or not any(e.start <= d.start and d.end <= e.end for e in emails)
+    ]
 
 
 def _clean(detection: Detection, text: str) -> Detection | None:

@@ -1,0 +1,306 @@
+"""The Lambda handler on the stored API Gateway events: status codes, the JSON contract,
+the redacted pixels, plan and size caps, fail-closed 500s and log hygiene.
+
+Real Tesseract and the real model, as on AWS. The events are written by
+``events/build_events.py``; its image functions re-render what they carry.
+"""
+
+from __future__ import annotations
+
+import base64
+import importlib.util
+import json
+import logging
+import struct
+import sys
+import zlib
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from image_anonymizer import api
+from image_anonymizer.local_server import LocalContext
+from image_anonymizer.plans import PlanResolver
+from tests.conftest import EVENTS, load_event
+from tests.rendering import assert_redacted, decode
+
+# GET and error responses publish no metrics; Powertools warns about each.
+pytestmark = pytest.mark.filterwarnings("ignore:No application metrics to publish:UserWarning")
+
+MB = 1024 * 1024
+RED = (255, 0, 0)
+BLACK = (0, 0, 0)
+
+
+def _load_generator() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("build_events", EVENTS / "build_events.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+gen = _load_generator()
+
+EVENT_STATUS = {
+    "analyze-image.json": 200,
+    "redact-image.json": 200,
+    "redact-image-jpeg.json": 200,
+    "entities.json": 200,
+    "health.json": 200,
+    "error-400-unknown-entity.json": 400,
+    "error-400-missing-image.json": 400,
+    "error-400-bad-fill-color.json": 400,
+    "error-415-not-an-image.json": 415,
+    "error-422-corrupt-png.json": 422,
+}
+ERROR_CODES = {
+    "error-400-unknown-entity.json": "unknown_entity_type",
+    "error-400-missing-image.json": "invalid_request",
+    "error-400-bad-fill-color.json": "invalid_request",
+    "error-415-not-an-image.json": "unsupported_media_type",
+    "error-422-corrupt-png.json": "unprocessable_image",
+}
+
+
+def invoke(event: dict[str, Any]) -> dict[str, Any]:
+    response: dict[str, Any] = api.lambda_handler(event, LocalContext())
+    return response
+
+
+def header(response: dict[str, Any], name: str) -> str | None:
+    """A response header, from ``headers`` or ``multiValueHeaders``, case-insensitively."""
+    for key, value in (response.get("headers") or {}).items():
+        if key.lower() == name.lower():
+            return str(value)
+    for key, values in (response.get("multiValueHeaders") or {}).items():
+        if key.lower() == name.lower():
+            return ",".join(values)
+    return None
+
+
+def json_body(response: dict[str, Any]) -> dict[str, Any]:
+    assert not response.get("isBase64Encoded")
+    assert (header(response, "Content-Type") or "").startswith("application/json")
+    body: dict[str, Any] = json.loads(response["body"])
+    return body
+
+
+def assert_error(response: dict[str, Any], status: int, code: str) -> str:
+    assert response["statusCode"] == status, response["body"]
+    assert "Traceback" not in response["body"]
+    body = json_body(response)
+    assert set(body) == {"error", "message"}
+    assert body["error"] == code
+    assert isinstance(body["message"], str) and body["message"]
+    return str(body["message"])
+
+
+def image_event(path: str, data: bytes, api_key_id: str | None = None, **fields: str) -> dict[str, Any]:
+    """A multipart event like the stored ones, with the image and form fields given."""
+    form: list[Any] = [("image", ("upload.png", "image/png", data)), *fields.items()]
+    event = gen.event("POST", path, form)
+    event["requestContext"]["identity"]["apiKeyId"] = api_key_id
+    return dict(event)
+
+
+def padded_png(total_bytes: int) -> bytes:
+    """The sample PNG grown to ``total_bytes`` with a private ancillary chunk: still valid."""
+    png = gen.png_bytes()
+    filler = b"\0" * (total_bytes - len(png) - 12)
+    chunk_type = b"prVt"  # ancillary, private, safe to copy: decoders skip it
+    chunk = struct.pack(">I", len(filler)) + chunk_type + filler
+    chunk += struct.pack(">I", zlib.crc32(chunk_type + filler) & 0xFFFFFFFF)
+    data: bytes = png[:33] + chunk + png[33:]  # after the 8-byte signature and IHDR
+    assert len(data) == total_bytes
+    return data
+
+
+# ---------------------------------------------------------------- stored events
+
+
+@pytest.mark.parametrize("name", sorted(EVENT_STATUS))
+def test_given_stored_event_then_it_is_an_api_gateway_rest_event_and_gets_its_status(name: str) -> None:
+    event = load_event(name)
+    assert event["requestContext"]["stage"] == "prod"
+    assert event["requestContext"]["identity"]["apiKeyId"] == "example-key-id"
+    assert event["requestContext"]["requestId"]
+    if event["httpMethod"] == "POST":
+        assert event["isBase64Encoded"] is True
+        body = base64.b64decode(event["body"])
+        assert event["headers"]["content-type"] == f"multipart/form-data; boundary={gen.BOUNDARY}"
+        assert body.endswith(f"--{gen.BOUNDARY}--\r\n".encode())
+    response = invoke(event)
+    assert response["statusCode"] == EVENT_STATUS[name], response["body"]
+    assert "Traceback" not in (response["body"] or "")
+
+
+def test_given_every_event_file_then_each_one_is_covered_here() -> None:
+    assert {p.name for p in EVENTS.glob("*.json")} == set(EVENT_STATUS)
+
+
+@pytest.mark.parametrize("name", sorted(ERROR_CODES))
+def test_given_error_event_then_json_error_shape_without_internals(name: str) -> None:
+    status = EVENT_STATUS[name]
+    message = assert_error(invoke(load_event(name)), status, ERROR_CODES[name])
+    assert "Traceback" not in message and "site-packages" not in message and len(message) < 600
+
+
+def test_given_unknown_entity_event_then_message_names_it() -> None:
+    message = assert_error(invoke(load_event("error-400-unknown-entity.json")), 400, "unknown_entity_type")
+    assert "NOT_A_TYPE" in message
+
+
+def test_given_missing_image_event_then_message_names_the_field() -> None:
+    message = assert_error(invoke(load_event("error-400-missing-image.json")), 400, "invalid_request")
+    assert "image" in message
+
+
+def test_given_bad_fill_colour_event_then_message_lists_the_colours() -> None:
+    message = assert_error(invoke(load_event("error-400-bad-fill-color.json")), 400, "invalid_request")
+    assert "fill_color" in message and "red" in message
+
+
+def test_given_health_event_then_ok() -> None:
+    response = invoke(load_event("health.json"))
+    assert response["statusCode"] == 200
+    assert json_body(response) == {"status": "ok"}
+
+
+def test_given_entities_event_then_catalogue_with_descriptions() -> None:
+    response = invoke(load_event("entities.json"))
+    assert response["statusCode"] == 200
+    listed = json_body(response)["entities"]
+    types = {e["entity_type"] for e in listed}
+    assert {"EMAIL_ADDRESS", "PHONE_NUMBER", "PERSON", "CREDIT_CARD"} <= types
+    assert all(isinstance(e["description"], str) and e["description"] for e in listed)
+
+
+def test_given_analyze_event_then_json_contract_and_boxes_on_the_pii() -> None:
+    response = invoke(load_event("analyze-image.json"))
+    assert response["statusCode"] == 200
+    body = json_body(response)
+    assert body["image_dimensions"] == {"width": gen.SIZE[0], "height": gen.SIZE[1]}
+    assert gen.EMAIL in body["ocr_text"]
+    for entity in body["entities"]:
+        assert isinstance(entity["entity_type"], str)
+        assert isinstance(entity["text"], str)
+        assert 0.0 <= entity["score"] <= 1.0
+        assert set(entity["bbox"]) >= {"x", "y", "width", "height"}
+        assert all(isinstance(entity["bbox"][k], int) for k in ("x", "y", "width", "height"))
+    by_type = {e["entity_type"]: e for e in body["entities"]}
+    assert {"EMAIL_ADDRESS", "PHONE_NUMBER"} <= set(by_type)
+    assert by_type["EMAIL_ADDRESS"]["text"] == gen.EMAIL
+    _, words = gen.sample_image()
+    for entity_type, texts in (("EMAIL_ADDRESS", gen.EMAIL.split()), ("PHONE_NUMBER", gen.PHONE.split())):
+        bbox = by_type[entity_type]["bbox"]
+        for word in (w for w in words if w.text in texts):
+            left, top, right, bottom = word.box
+            assert bbox["x"] <= left and bbox["y"] <= top, (entity_type, word)
+            assert bbox["x"] + bbox["width"] >= right and bbox["y"] + bbox["height"] >= bottom, (
+                entity_type,
+                word,
+            )
+
+
+@pytest.mark.parametrize(
+    ("name", "content_type", "rgb", "tolerance"),
+    [("redact-image.json", "image/png", RED, 0), ("redact-image-jpeg.json", "image/jpeg", BLACK, 24)],
+)
+def test_given_redact_event_then_base64_image_with_pii_painted(
+    name: str, content_type: str, rgb: tuple[int, int, int], tolerance: int
+) -> None:
+    response = invoke(load_event(name))
+    assert response["statusCode"] == 200
+    assert response["isBase64Encoded"] is True
+    assert header(response, "Content-Type") == content_type
+    assert int(header(response, "X-Redacted-Entities") or "0") >= 2
+    assert int(header(response, "X-Token-Cost") or "0") >= 1
+    assert {"EMAIL_ADDRESS", "PHONE_NUMBER"} <= set((header(response, "X-Entity-Types") or "").split(","))
+    out = decode(base64.b64decode(response["body"]))
+    assert out.format == content_type.split("/")[1].upper()
+    assert out.size == gen.SIZE
+    sent = gen.png_bytes() if content_type == "image/png" else gen.jpeg_bytes()
+    _, words = gen.sample_image()
+    assert_redacted(decode(sent), out, words, rgb, tolerance)
+
+
+# ---------------------------------------------------------------- caps
+
+
+@pytest.fixture
+def roomy_sync_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A synchronous limit above every plan cap, so only the plan decides."""
+    monkeypatch.setattr(api, "settings", api.ApiSettings(sync_max_bytes=64 * MB, default_plan="basic"))
+    monkeypatch.setattr(api, "plans", PlanResolver("basic", lookup=lambda key: {"pro-key": "pro"}.get(key)))
+
+
+@pytest.mark.usefixtures("roomy_sync_limit")
+def test_given_image_over_the_basic_plan_cap_then_413_naming_the_plan_limit() -> None:
+    data = padded_png(5 * MB + 1)
+    message = assert_error(invoke(image_event("/redact-image", data)), 413, "image_too_large")
+    assert "basic plan" in message and "5 MB" in message
+    assert str(len(data)) in message
+
+
+@pytest.mark.usefixtures("roomy_sync_limit")
+def test_given_same_image_on_the_pro_plan_then_it_is_redacted() -> None:
+    response = invoke(image_event("/redact-image", padded_png(5 * MB + 1), api_key_id="pro-key"))
+    assert response["statusCode"] == 200, response["body"][:300]
+    _, words = gen.sample_image()
+    out = decode(base64.b64decode(response["body"]))
+    assert_redacted(decode(gen.png_bytes()), out, words)
+
+
+def test_given_image_over_the_sync_limit_then_413_pointing_to_uploads(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(api, "settings", api.ApiSettings(sync_max_bytes=1 * MB, default_plan="basic"))
+    data = padded_png(2 * MB)
+    message = assert_error(invoke(image_event("/analyze-image", data)), 413, "image_too_large")
+    assert "POST /uploads" in message and "1 MB" in message
+
+
+# ---------------------------------------------------------------- failures and logs
+
+
+class _Exploding:
+    def analyze(self, data: bytes, options: Any) -> Any:
+        raise RuntimeError("boom secret")
+
+    def redact(self, data: bytes, options: Any) -> Any:
+        raise RuntimeError("boom secret")
+
+
+@pytest.mark.parametrize("path", ["/redact-image", "/analyze-image"])
+def test_given_unexpected_failure_then_500_without_details(
+    monkeypatch: pytest.MonkeyPatch, path: str
+) -> None:
+    monkeypatch.setattr(api, "anonymizer", _Exploding())
+    response = invoke(image_event(path, gen.png_bytes()))
+    message = assert_error(response, 500, "internal_error")
+    assert "boom" not in response["body"] and "secret" not in response["body"]
+    assert "RuntimeError" not in response["body"]
+    assert message == "The image could not be processed."
+
+
+@pytest.mark.parametrize("name", ["analyze-image.json", "redact-image.json"])
+def test_given_image_with_an_email_then_logs_and_metrics_never_carry_it(
+    name: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Powertools' handler holds the stdout of import time: point it at the captured one.
+    monkeypatch.setattr(api.logger.registered_handler, "stream", sys.stdout)
+    caplog.set_level(logging.INFO)
+    response = invoke(load_event(name))
+    assert response["statusCode"] == 200
+    out, err = capsys.readouterr()
+    records = "\n".join(r.getMessage() + json.dumps(r.__dict__, default=str) for r in caplog.records)
+    emitted = out + err + records
+    assert '"analyze_latency"' in out or '"redact_latency"' in out, "the metrics were not captured"
+    assert "done" in emitted, "the log line was not captured"
+    for secret in (gen.EMAIL, "maria.garcia", "example.com", "555-0132"):
+        assert secret not in emitted, f"{secret!r} leaked into logs or metrics"

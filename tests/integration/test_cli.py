@@ -1,0 +1,75 @@
+"""The console script, as a user runs it: real files, exit codes, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.rendering import assert_redacted, decode, encode, render, tokens
+
+CLI = str(Path(sys.executable).with_name("image-anonymizer"))
+EMAIL = "li.wei@example.net"
+LINES = [tokens(f"Reply to {EMAIL} soon", [EMAIL])]
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([CLI, *args], capture_output=True, text=True, timeout=300)
+
+
+def test_given_a_folder_then_redact_writes_every_image_in_its_format(tmp_path: Path) -> None:
+    inbox, out = tmp_path / "in", tmp_path / "out"
+    (inbox / "sub").mkdir(parents=True)
+    image, words = render(LINES, size=(900, 140))
+    (inbox / "a.png").write_bytes(encode(image, "PNG"))
+    (inbox / "sub" / "b.webp").write_bytes(encode(image, "WEBP", lossless=True))
+    (inbox / "notes.txt").write_text("not an image")
+    result = run("redact", str(inbox), "-o", str(out), "--fill-color", "red", "--findings")
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    for name, fmt in (("a.png", "PNG"), ("sub/b.webp", "WEBP")):
+        redacted = decode((out / name).read_bytes())
+        assert redacted.format == fmt
+        assert_redacted(image, redacted, words, (255, 0, 0))
+    findings = json.loads((out / "a.png.json").read_text())
+    assert findings["entity_counts"].get("EMAIL_ADDRESS") == 1
+    assert "EMAIL_ADDRESS 1" in result.stdout
+
+
+def test_given_an_image_then_analyze_prints_the_contract_json(tmp_path: Path) -> None:
+    image, _ = render(LINES, size=(900, 140))
+    path = tmp_path / "scan.png"
+    path.write_bytes(encode(image, "PNG"))
+    result = run("analyze", str(path), "--entities", "EMAIL_ADDRESS")
+    assert result.returncode == 0, result.stderr
+    body = json.loads(result.stdout)
+    assert [e["entity_type"] for e in body["entities"]] == ["EMAIL_ADDRESS"]
+    assert body["image_dimensions"] == {"width": 900, "height": 140}
+
+
+def test_given_bad_input_then_exit_2_with_one_line_and_no_traceback(tmp_path: Path) -> None:
+    text = tmp_path / "fake.png"
+    text.write_text("hello")
+    image = tmp_path / "ok.png"
+    image.write_bytes(encode(render(LINES, size=(900, 140))[0], "PNG"))
+    cases = [
+        ("analyze", str(text)),
+        ("analyze", str(tmp_path / "missing.png")),
+        ("analyze", str(image), "--entities", "NOPE"),
+        ("analyze", str(image), "--language", "xx"),
+        ("redact", str(text), "-o", str(tmp_path / "out")),
+    ]
+    for args in cases:
+        result = run(*args)
+        assert result.returncode == 2, (args, result.stderr)
+        assert "Traceback" not in result.stderr
+        assert len(result.stderr.strip().splitlines()) <= 2, result.stderr
+        assert result.stderr.startswith("image-anonymizer: ")
+
+
+def test_entities_lists_the_catalogue() -> None:
+    result = run("entities", "--json")
+    assert result.returncode == 0
+    names = {e["entity_type"] for e in json.loads(result.stdout)}
+    assert len(names) >= 25 and {"SG_NRIC_FIN", "DATE_OF_BIRTH", "AGE", "DOMAIN_NAME"} <= names
