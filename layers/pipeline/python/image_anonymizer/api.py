@@ -23,11 +23,14 @@ from aws_lambda_powertools.event_handler.openapi.params import File, Form, Uploa
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
+from pydantic import BaseModel, Field
 
 from . import errors
 from .catalogue import ENTITY_CATALOGUE
+from .jobs import JobStore
 from .plans import PlanResolver, plan_limit_bytes
 from .service import ImageAnonymizer, Options
+from .uploads import JobNotFound, UploadService
 
 MB = 1024 * 1024
 
@@ -41,6 +44,8 @@ STATUS_BY_CODE: dict[str, int] = {
     errors.ImageTooLarge.code: 413,
     errors.UnprocessableImage.code: 422,
     errors.ProcessingFailed.code: 500,
+    errors.NotConfigured.code: 501,
+    JobNotFound.code: 404,
 }
 
 
@@ -61,12 +66,24 @@ class ApiSettings:
         return cls(sync_max_bytes=sync_max, default_plan=default_plan)
 
 
+def _build_uploads() -> UploadService | None:
+    """The large-upload flow needs a bucket and a jobs table; without them its routes answer 501."""
+    bucket, table = os.environ.get("BUCKET_NAME"), os.environ.get("JOBS_TABLE")
+    if not (bucket and table):
+        return None
+    import boto3
+
+    days = int(os.environ.get("RESULT_RETENTION_DAYS", "7"))
+    return UploadService(boto3.client("s3"), JobStore(boto3.client("dynamodb"), table, days), bucket)
+
+
 logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
 app = APIGatewayRestResolver(enable_validation=True)
 settings = ApiSettings.from_env()
 plans = PlanResolver(settings.default_plan)
+uploads = _build_uploads()
 anonymizer = ImageAnonymizer()
 anonymizer.warm_up()
 
@@ -161,6 +178,50 @@ def redact_image(
             "Cache-Control": "no-store",
         },
     )
+
+
+class UploadRequest(BaseModel):
+    """What POST /uploads takes (JSON): the file's name and the redaction options."""
+
+    filename: str | None = Field(default=None, max_length=255)
+    language: str | None = None
+    score_threshold: float | str | None = None
+    entities: list[str] | str | None = None
+    fill_color: str | None = None
+
+
+@app.post("/uploads")
+def create_upload(request: UploadRequest):
+    service = _uploads()
+    options = _options(
+        request.language, str(request.score_threshold or "") or None, request.entities, request.fill_color
+    )
+    plan = plans.plan_for(app.current_event.request_context.identity.api_key_id)
+    chosen = {
+        "language": "+".join(options.language.tesseract),
+        "score_threshold": str(options.score_threshold),
+        "fill_color": options.fill_color,
+    }
+    if options.entities:
+        chosen["entities"] = ",".join(sorted(options.entities))
+    answer = service.create(plan, request.filename, chosen)
+    logger.info("upload created", extra={"job_id": answer["job_id"], "plan": plan})
+    return Response(status_code=201, content_type="application/json", body=answer)
+
+
+@app.get("/jobs/<job_id>")
+def job_status(job_id: str) -> dict[str, Any]:
+    answer: dict[str, Any] = _uploads().status(job_id)
+    return answer
+
+
+def _uploads() -> UploadService:
+    if uploads is None:
+        raise errors.NotConfigured(
+            "Large uploads need an S3 bucket and a jobs table (BUCKET_NAME, JOBS_TABLE); "
+            "this server has none."
+        )
+    return uploads
 
 
 def _record(operation: str, analysis: Any, started: float) -> None:

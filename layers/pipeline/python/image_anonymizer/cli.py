@@ -71,6 +71,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.set_defaults(run=_serve)
 
+    watch = commands.add_parser("watch", help="redact what appears in INBOX into OUTBOX, until stopped")
+    watch.add_argument("inbox", type=Path)
+    watch.add_argument("outbox", type=Path)
+    watch.add_argument("--interval", type=float, default=1.0, help="seconds between looks (default 1)")
+    watch.add_argument("--once", action="store_true", help="process what is there now, then stop")
+    watch.add_argument("--fill-color", default="black", choices=sorted(FILL_COLORS))
+    _add_detection_options(watch)
+    watch.set_defaults(run=_watch)
+
     entities = commands.add_parser("entities", help="list the entity types that can be detected")
     entities.add_argument("--json", action="store_true")
     entities.set_defaults(run=_entities)
@@ -189,6 +198,35 @@ def _write_atomically(target: Path, data: bytes) -> None:
     temporary = target.with_name(f".{target.name}.part")
     temporary.write_bytes(data)
     os.replace(temporary, target)
+
+
+def _watch(args: argparse.Namespace) -> int:
+    from .drop_folder import DropFolder, DropResult
+    from .service import ImageAnonymizer
+
+    options = _options(args)
+    if not args.inbox.is_dir():
+        raise _BadInput(f"{args.inbox} is not a folder")
+    args.outbox.mkdir(parents=True, exist_ok=True)
+    try:
+        folder = DropFolder(args.inbox, args.outbox, ImageAnonymizer(), options)  # type: ignore[arg-type]
+    except ValueError as error:
+        raise _BadInput(str(error)) from None
+
+    def report(result: DropResult) -> None:
+        print(
+            f"{result.source.name}: {result.status} -> {result.target} ({result.entities} entities)",
+            flush=True,
+        )
+
+    if args.once:
+        folder.clean_partial_writes()
+        for result in folder.process_once():
+            report(result)
+        return EXIT_OK
+    print(f"image-anonymizer: watching {args.inbox} -> {args.outbox}", flush=True)
+    folder.watch(args.interval, report)
+    return EXIT_OK
 
 
 def _serve(args: argparse.Namespace) -> int:

@@ -59,3 +59,9 @@ class ProcessingFailed(AnonymizerError):
     """An unexpected failure between decoding and encoding: fail closed."""
 
     code = "internal_error"
+
+
+class NotConfigured(AnonymizerError):
+    """A feature this deployment has not been given the resources for."""
+
+    code = "not_configured"

@@ -124,7 +124,7 @@ def make_request_handler(handler: Handler, api_key: str | None, plan: str) -> ty
                 self._reply(413, {"message": "Request Entity Too Large"})
                 return
             body = self.rfile.read(length) if length else b""
-            if (method, path) not in ROUTES:
+            if not any(method == m and fnmatch.fnmatch(path, p) for m, p in ROUTES):
                 self._reply(403 if api_key else 404, {"message": "Missing Authentication Token"})
                 return
             if api_key and path not in KEYLESS_PATHS and self.headers.get("x-api-key") != api_key:

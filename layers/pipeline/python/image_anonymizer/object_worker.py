@@ -1,0 +1,294 @@
+"""Redact images that arrive in S3: presigned uploads, the drop folder, integrations
+and backfills. Reads the original, writes the redacted copy and its findings, records
+the job, announces the outcome on EventBridge, and deletes the original.
+
+Never writes where the trigger listens: outputs go under other prefixes, and keys
+outside the input prefixes are ignored.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass, field
+from typing import Any
+from urllib.parse import unquote_plus
+
+from botocore.exceptions import ClientError
+
+from .errors import AnonymizerError, ProcessingFailed
+from .jobs import JobStore
+from .service import ImageAnonymizer, Options
+
+EVENT_SOURCE = "image-anonymizer"
+REDACTED, FAILED_EVENT = "Image Redacted", "Image Redaction Failed"
+_OPTION_NAMES = ("language", "score_threshold", "entities", "fill_color")
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where objects come in and where results go."""
+
+    upload_prefix: str = "incoming/"
+    drop_prefix: str = "drop/"
+    results_prefix: str = "results/"
+    output_prefix: str = "redacted/"
+    failed_prefix: str = "failed/"
+
+    def output_key(self, key: str) -> str | None:
+        """``incoming/<job>/<name>`` → ``results/<job>/<name>``; ``drop/<rel>`` → ``redacted/<rel>``."""
+        if key.startswith(self.upload_prefix) and key.count("/") >= 2:
+            return self.results_prefix + key[len(self.upload_prefix) :]
+        if key.startswith(self.drop_prefix) and len(key) > len(self.drop_prefix):
+            return self.output_prefix + key[len(self.drop_prefix) :]
+        return None
+
+    def job_id(self, key: str) -> str | None:
+        if key.startswith(self.upload_prefix):
+            return key[len(self.upload_prefix) :].split("/", 1)[0] or None
+        return None
+
+    def is_output(self, key: str) -> bool:
+        return key.startswith((self.results_prefix, self.output_prefix, self.failed_prefix))
+
+
+@dataclass(frozen=True)
+class ObjectRequest:
+    """One object to redact; ``output_key`` set only by backfills and integrations."""
+
+    bucket: str
+    key: str
+    etag: str | None = None
+    output_key: str | None = None
+    keep_original: bool | None = None
+    options: dict[str, str] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    status: str  # redacted | failed | ignored | missing | superseded
+    job_id: str | None = None
+    output_key: str | None = None
+    findings_key: str | None = None
+    reason: str | None = None
+    entity_counts: dict[str, int] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class PoisonMessage(ValueError):
+    """A queue message that is not an S3 notification nor a redaction request."""
+
+
+def requests_from_message(body: str) -> Iterator[ObjectRequest]:
+    """S3 notifications (keys are URL-encoded: unquote_plus each) and integration requests."""
+    try:
+        message = json.loads(body)
+    except json.JSONDecodeError as error:
+        raise PoisonMessage("message body is not JSON") from error
+    if not isinstance(message, dict):
+        raise PoisonMessage("message body is not a JSON object")
+    if message.get("Event") == "s3:TestEvent":
+        return
+    if "Records" in message:
+        for record in message["Records"]:
+            if not str(record.get("eventName", "")).startswith("ObjectCreated"):
+                continue
+            s3 = record["s3"]
+            yield ObjectRequest(
+                bucket=s3["bucket"]["name"],
+                key=unquote_plus(s3["object"]["key"]),
+                etag=str(s3["object"].get("eTag") or "").strip('"') or None,
+            )
+        return
+    if isinstance(message.get("bucket"), str) and isinstance(message.get("key"), str):
+        options = message.get("options") or {}
+        yield ObjectRequest(
+            bucket=message["bucket"],
+            key=message["key"],
+            etag=message.get("etag"),
+            output_key=message.get("output_key"),
+            keep_original=message.get("keep_original"),
+            options={k: str(v) for k, v in options.items() if k in _OPTION_NAMES},
+        )
+        return
+    raise PoisonMessage("message is neither an S3 notification nor a redaction request")
+
+
+class EventPublisher:
+    def __init__(self, events_client: Any, bus_name: str) -> None:
+        self._events = events_client
+        self._bus = bus_name
+
+    def publish(self, detail_type: str, detail: dict[str, Any]) -> None:
+        response = self._events.put_events(
+            Entries=[
+                {
+                    "Source": EVENT_SOURCE,
+                    "DetailType": detail_type,
+                    "Detail": json.dumps(detail),
+                    "EventBusName": self._bus,
+                }
+            ]
+        )
+        if response.get("FailedEntryCount"):
+            raise RuntimeError("EventBridge refused the event")
+
+
+class ObjectWorker:
+    def __init__(
+        self,
+        anonymizer: ImageAnonymizer,
+        s3_client: Any,
+        events: EventPublisher,
+        jobs: JobStore | None = None,
+        layout: Layout | None = None,
+        keep_originals: bool = False,
+        defaults: dict[str, str] | None = None,
+    ) -> None:
+        self._anonymizer = anonymizer
+        self._s3 = s3_client
+        self._events = events
+        self._jobs = jobs
+        self.layout = layout or Layout()
+        self._keep_originals = keep_originals
+        self._defaults = {k: v for k, v in (defaults or {}).items() if k in _OPTION_NAMES and v}
+
+    def with_etag(self, request: ObjectRequest) -> ObjectRequest | None:
+        """Fill in the ETag (the idempotency key needs it); ``None`` if the object is gone."""
+        if request.etag:
+            return request
+        try:
+            head = self._s3.head_object(Bucket=request.bucket, Key=request.key)
+        except ClientError as error:
+            if _is_missing(error):
+                return None
+            raise
+        return ObjectRequest(**{**request.to_dict(), "etag": str(head["ETag"]).strip('"')})
+
+    def process(self, request: ObjectRequest) -> Outcome:
+        started = time.perf_counter()
+        key = request.key
+        output_key = request.output_key or self.layout.output_key(key)
+        if output_key is None or self.layout.is_output(key) or output_key == key:
+            return Outcome("ignored", reason="not under an input prefix")
+        job_id = self.layout.job_id(key) or str(
+            uuid.uuid5(uuid.NAMESPACE_URL, f"s3://{request.bucket}/{key}#{request.etag}")
+        )
+        try:
+            get_args: dict[str, Any] = {"Bucket": request.bucket, "Key": key}
+            if request.etag:
+                get_args["IfMatch"] = request.etag
+            original = self._s3.get_object(**get_args)
+        except ClientError as error:
+            if _is_missing(error):
+                return Outcome("missing", job_id=job_id, reason="the object is gone (already processed)")
+            if error.response.get("Error", {}).get("Code") in ("PreconditionFailed", "412"):
+                return Outcome("superseded", job_id=job_id, reason="a newer object replaced it")
+            raise
+        data = original["Body"].read()
+        job = self._jobs.get(job_id) if (self._jobs and self.layout.job_id(key)) else None
+        raw_options = {
+            **self._defaults,
+            **_metadata_options(original.get("Metadata", {})),
+            **(job.options if job else {}),
+            **request.options,
+        }
+        try:
+            options = Options.parse(**{k: raw_options.get(k) for k in _OPTION_NAMES})
+            result = self._anonymizer.redact(data, options)
+        except ProcessingFailed:
+            raise  # transient or unknown: let the queue retry, then dead-letter it
+        except AnonymizerError as error:
+            return self._fail(request, job_id, error, data, started)
+        findings_key = output_key + ".json"
+        summary = result.analysis.to_dict()
+        self._s3.put_object(
+            Bucket=request.bucket, Key=output_key, Body=result.image, ContentType=result.content_type
+        )
+        self._s3.put_object(
+            Bucket=request.bucket,
+            Key=findings_key,
+            ContentType="application/json",
+            Body=json.dumps(summary, ensure_ascii=False).encode(),
+        )
+        if job is not None and self._jobs is not None:
+            self._jobs.mark_done(job_id, key, output_key, findings_key, summary["entity_counts"])
+        if not self._keep(request):
+            self._s3.delete_object(Bucket=request.bucket, Key=key)
+        outcome = Outcome(
+            "redacted", job_id, output_key, findings_key, entity_counts=summary["entity_counts"]
+        )
+        self._events.publish(
+            REDACTED,
+            {
+                "job_id": job_id,
+                "bucket": request.bucket,
+                "input_key": key,
+                "output_key": output_key,
+                "findings_key": findings_key,
+                "entity_counts": summary["entity_counts"],
+                "entities": len(summary["entities"]),
+                "pages": summary["page_count"],
+                "tokens": summary["tokens"],
+                "format": summary["format"],
+                "duration_ms": round((time.perf_counter() - started) * 1000),
+                "original_deleted": not self._keep(request),
+            },
+        )
+        return outcome
+
+    def _keep(self, request: ObjectRequest) -> bool:
+        return self._keep_originals if request.keep_original is None else request.keep_original
+
+    def _fail(
+        self, request: ObjectRequest, job_id: str, error: AnonymizerError, data: bytes, started: float
+    ) -> Outcome:
+        """A permanent failure: move the original aside with its reason, record it, announce it.
+        The original is deleted only after the copy and the reason are written."""
+        relative = request.key.split("/", 1)[1] if "/" in request.key else request.key
+        failed_key = self.layout.failed_prefix + relative
+        reason = {"error": error.code, "message": error.message, "input_key": request.key, "job_id": job_id}
+        self._s3.put_object(Bucket=request.bucket, Key=failed_key, Body=data)
+        self._s3.put_object(
+            Bucket=request.bucket,
+            Key=failed_key + ".error.json",
+            ContentType="application/json",
+            Body=json.dumps(reason).encode(),
+        )
+        if self._jobs is not None and self.layout.job_id(request.key):
+            self._jobs.mark_failed(job_id, request.key, error.message)
+        if not self._keep(request):
+            self._s3.delete_object(Bucket=request.bucket, Key=request.key)
+        self._events.publish(
+            FAILED_EVENT,
+            {
+                "job_id": job_id,
+                "bucket": request.bucket,
+                "input_key": request.key,
+                "failed_key": failed_key,
+                "error": error.code,
+                "duration_ms": round((time.perf_counter() - started) * 1000),
+            },
+        )
+        return Outcome("failed", job_id, reason=error.message)
+
+
+def _metadata_options(metadata: dict[str, str]) -> dict[str, str]:
+    """Options riding on the object: x-amz-meta-fill-color, -entities, -language, -score-threshold."""
+    options = {}
+    for name in _OPTION_NAMES:
+        value = metadata.get(name.replace("_", "-")) or metadata.get(name)
+        if value:
+            options[name] = value
+    return options
+
+
+def _is_missing(error: ClientError) -> bool:
+    return error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404", "NotFound")

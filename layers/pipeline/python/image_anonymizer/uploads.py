@@ -1,0 +1,84 @@
+"""The large-upload flow's HTTP side: presigned S3 POSTs and job status."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+from .errors import InvalidRequest
+from .jobs import DONE, JobStore
+from .object_worker import Layout
+from .plans import plan_limit_bytes
+
+UPLOAD_EXPIRES_S = 900
+DOWNLOAD_EXPIRES_S = 300
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+class JobNotFound(InvalidRequest):
+    code = "job_not_found"
+
+
+class UploadService:
+    def __init__(self, s3_client: Any, jobs: JobStore, bucket: str, layout: Layout | None = None) -> None:
+        self._s3 = s3_client
+        self._jobs = jobs
+        self._bucket = bucket
+        self._layout = layout or Layout()
+
+    def create(self, plan: str, filename: str | None, options: dict[str, str]) -> dict[str, Any]:
+        """A job, and a presigned POST whose policy caps the size at the plan's limit
+        and the content type at images."""
+        job_id = uuid.uuid4().hex
+        name = _UNSAFE.sub("_", (filename or "image").rsplit("/", 1)[-1])[:100].strip("._") or "image"
+        key = f"{self._layout.upload_prefix}{job_id}/{name}"
+        limit = plan_limit_bytes(plan)
+        self._jobs.create(job_id, plan, options)
+        post = self._s3.generate_presigned_post(
+            Bucket=self._bucket,
+            Key=key,
+            Conditions=[["content-length-range", 1, limit], ["starts-with", "$Content-Type", "image/"]],
+            ExpiresIn=UPLOAD_EXPIRES_S,
+        )
+        return {
+            "job_id": job_id,
+            "upload": {
+                "url": post["url"],
+                "fields": post["fields"],
+                "method": "POST",
+                "content_type": "must start with image/",
+            },
+            "max_bytes": limit,
+            "expires_in": UPLOAD_EXPIRES_S,
+            "status_url": f"/jobs/{job_id}",
+            "options": options,
+        }
+
+    def status(self, job_id: str) -> dict[str, Any]:
+        if not re.fullmatch(r"[0-9a-f]{32}", job_id):
+            raise JobNotFound("No such job.")
+        job = self._jobs.get(job_id)
+        if job is None:
+            raise JobNotFound("No such job.")
+        answer: dict[str, Any] = {
+            "job_id": job.job_id,
+            "status": job.status,
+            "plan": job.plan,
+            "options": job.options,
+            "created_at": job.created_at,
+        }
+        if job.status == DONE and job.output_key and job.findings_key:
+            answer["entity_counts"] = job.entity_counts
+            answer["expires_in"] = DOWNLOAD_EXPIRES_S
+            answer["redacted_image_url"] = self._presigned_get(job.output_key)
+            answer["findings_url"] = self._presigned_get(job.findings_key)
+        elif job.reason:
+            answer["reason"] = job.reason
+        return answer
+
+    def _presigned_get(self, key: str) -> str:
+        url: str = self._s3.generate_presigned_url(
+            "get_object", Params={"Bucket": self._bucket, "Key": key}, ExpiresIn=DOWNLOAD_EXPIRES_S
+        )
+        return url
