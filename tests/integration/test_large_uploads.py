@@ -257,7 +257,7 @@ def test_given_output_prefix_or_poison_messages_then_nothing_is_redacted_and_poi
 def test_given_an_integration_request_then_the_object_is_redacted_with_its_options(
     aws: dict[str, Any], worker: ModuleType
 ) -> None:
-    image, words = render(LINES, size=(1100, 240))
+    image, _ = render(LINES, size=(1100, 240))
     aws["s3"].put_object(Bucket=BUCKET, Key="archive/form.jpg", Body=encode(image, "JPEG", quality=95))
     request = {
         "bucket": BUCKET,
