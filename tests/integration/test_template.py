@@ -1,4 +1,4 @@
-"""Offline checks of the AWS deployment files: template.yaml and functions/api/Dockerfile.
+"""Offline checks of the AWS deployment files: template.yaml and functions/Dockerfile.
 
 The linters live in their own venv, <repo>/.tools (`make tools`), not in the
 project's .venv. A missing linter is a failure, never a skip. Nothing here
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.template
 REPO = Path(__file__).resolve().parents[2]
 TOOLS_BIN = REPO / ".tools" / "bin"
 TEMPLATE = REPO / "template.yaml"
-DOCKERFILE = REPO / "functions" / "api" / "Dockerfile"
+DOCKERFILE = REPO / "functions" / "Dockerfile"
 
 OFFLINE_AWS_ENV = {
     "SAM_CLI_TELEMETRY": "0",
@@ -46,7 +46,7 @@ LINTERS: dict[str, tuple[str, list[str]]] = {
         "checkov",
         [
             "-f",
-            "functions/api/Dockerfile",
+            "functions/Dockerfile",
             "--framework",
             "dockerfile",
             "--quiet",
@@ -54,7 +54,7 @@ LINTERS: dict[str, tuple[str, list[str]]] = {
             "--skip-download",
         ],
     ),
-    "hadolint": ("hadolint", ["--no-color", "functions/api/Dockerfile"]),
+    "hadolint": ("hadolint", ["--no-color", "functions/Dockerfile"]),
 }
 
 
@@ -173,12 +173,10 @@ def test_api_accepts_binary_uploads_and_requires_keys() -> None:
     routes = {
         (e["Properties"]["Method"].lower(), e["Properties"]["Path"]): e["Properties"] for e in events.values()
     }
-    assert set(routes) == {
-        ("post", "/analyze-image"),
-        ("post", "/redact-image"),
-        ("get", "/entities"),
-        ("get", "/health"),
-    }
+    from image_anonymizer.local_server import ROUTES
+
+    served = {(method.lower(), path.replace("*", "{job_id}")) for method, path in ROUTES}
+    assert set(routes) == served, "the template and the local server must serve the same routes"
     assert routes[("get", "/health")]["Auth"]["ApiKeyRequired"] is False
     for route in routes.values():
         assert route["RestApiId"] == {"Ref": "AnonymizerApi"}
@@ -214,8 +212,15 @@ def test_api_function_dockerfile_exists_and_copies_the_pipeline() -> None:
 
 
 def test_dockerfile_copy_sources_exist_and_are_not_dockerignored() -> None:
-    sources = _dockerfile_copy_sources(DOCKERFILE.read_text(encoding="utf-8"))
-    assert sources
+    raw = _dockerfile_copy_sources(DOCKERFILE.read_text(encoding="utf-8"))
+    assert raw
+    functions = [
+        resource["Metadata"]["DockerBuildArgs"]["FUNCTION"]
+        for resource in _resources(_load_template(), "AWS::Serverless::Function").values()
+        if resource["Properties"].get("PackageType") == "Image"
+    ]
+    assert sorted(functions) == ["api", "worker"]
+    sources = sorted({s.replace("${FUNCTION}", name) for s in raw for name in functions})
     missing = [s for s in sources if not (REPO / s).exists()]
     assert not missing, f"Dockerfile copies files that are not in the repo: {missing}"
     ignored = [
@@ -242,3 +247,40 @@ def test_image_routes_validate_requests_and_function_reads_its_settings() -> Non
     assert Settings.from_env(env).max_pixels == int(variables["IMAGE_ANONYMIZER_MAX_PIXELS"])
     globals_env = _load_template()["Globals"]["Function"]["Environment"]["Variables"]
     assert globals_env["OMP_THREAD_LIMIT"] == "1"
+
+
+def test_large_upload_flow_resources_are_safe_and_never_loop() -> None:
+    from image_anonymizer.object_worker import Layout
+
+    resources = _load_template()["Resources"]
+    bucket = resources["ImagesBucket"]["Properties"]
+    assert all(bucket["PublicAccessBlockConfiguration"].values())
+    assert bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"]
+    policy = resources["ImagesBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    assert any(
+        st["Effect"] == "Deny" and st["Condition"]["Bool"]["aws:SecureTransport"] == "false" for st in policy
+    )
+    layout = Layout()
+    trigger_prefixes = [
+        rule["Value"]
+        for queue in bucket["NotificationConfiguration"]["QueueConfigurations"]
+        for rule in queue["Filter"]["S3Key"]["Rules"]
+    ]
+    assert sorted(trigger_prefixes) == sorted([layout.upload_prefix, layout.drop_prefix])
+    outputs = [layout.results_prefix, layout.output_prefix, layout.failed_prefix]
+    assert not any(o.startswith(t) or t.startswith(o) for o in outputs for t in trigger_prefixes), "recursion"
+    expiring = {rule.get("Prefix") for rule in bucket["LifecycleConfiguration"]["Rules"]}
+    assert set(outputs) <= expiring
+    queue = resources["RedactionQueue"]["Properties"]
+    worker = resources["WorkerFunction"]["Properties"]
+    assert queue["VisibilityTimeout"] >= 6 * worker["Timeout"]
+    assert queue["RedrivePolicy"]["maxReceiveCount"] <= 5
+    assert resources["DeadLetterAlarm"]["Properties"]["Dimensions"][0]["Value"] == {
+        "Fn::GetAtt": ["RedactionDeadLetterQueue", "QueueName"]
+    }
+    sqs_event = worker["Events"]["Queue"]["Properties"]
+    assert sqs_event["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert worker["PackageType"] == "Image"
+    machine = resources["BackfillStateMachine"]["Properties"]["Definition"]["States"]["RedactPrefix"]
+    assert machine["ItemProcessor"]["ProcessorConfig"]["Mode"] == "DISTRIBUTED"
+    assert machine["MaxConcurrency"] > 0 and 0 < machine["ToleratedFailurePercentage"] < 100

@@ -29,6 +29,8 @@ ROUTES = {
     ("POST", "/redact-image"),
     ("GET", "/entities"),
     ("GET", "/health"),
+    ("POST", "/uploads"),
+    ("GET", "/jobs/*"),
 }
 
 
