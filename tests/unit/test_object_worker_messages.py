@@ -1,0 +1,41 @@
+"""How the worker reads its messages, from the event files in events/."""
+
+import json
+
+import pytest
+
+from image_anonymizer.object_worker import Layout, PoisonMessage, requests_from_message
+from tests.conftest import load_event
+
+
+def test_given_s3_notification_then_key_is_unquoted_with_spaces_plus_and_unicode() -> None:
+    body = load_event("sqs-s3-notification.json")["Records"][0]["body"]
+    (request,) = list(requests_from_message(body))
+    assert request.key == "drop/Scans 2024/résumé copy+1.png"
+    assert request.etag == "0123456789abcdef0123456789abcdef"
+    assert Layout().output_key(request.key) == "redacted/Scans 2024/résumé copy+1.png"
+
+
+def test_given_integration_request_then_options_and_output_key_ride_along() -> None:
+    body = load_event("sqs-integration-request.json")["Records"][0]["body"]
+    (request,) = list(requests_from_message(body))
+    assert request.output_key == "redacted/archive/2023/form 17.jpg"
+    assert request.options == {"fill_color": "white", "entities": "PERSON,EMAIL_ADDRESS"}
+
+
+def test_given_s3_test_event_then_nothing_to_do() -> None:
+    assert list(requests_from_message(load_event("sqs-s3-test-event.json")["Records"][0]["body"])) == []
+
+
+@pytest.mark.parametrize("body", ["not json", "[1, 2]", json.dumps({"hello": "world"})])
+def test_given_garbage_then_poison(body: str) -> None:
+    with pytest.raises(PoisonMessage):
+        list(requests_from_message(body))
+
+
+def test_layout_never_maps_an_output_back_to_an_input() -> None:
+    layout = Layout()
+    assert layout.output_key("incoming/abc/scan.png") == "results/abc/scan.png"
+    assert layout.job_id("incoming/abc/scan.png") == "abc"
+    for key in ("results/abc/scan.png", "redacted/x.png", "failed/x.png", "other/x.png", "incoming/x.png"):
+        assert layout.output_key(key) is None, key
