@@ -68,3 +68,4 @@ clean:
 timing: venv
 	$(BIN)/python bench/timing.py
 	$(BIN)/python bench/http_latency.py
+	$(BIN)/python bench/large_image.py
