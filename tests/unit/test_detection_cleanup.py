@@ -3,7 +3,7 @@ from image_anonymizer.detection import Detection, _clean
 
 def clean(entity_type: str, text: str, found: str) -> str | None:
     start = text.index(found)
-    result = _clean(Detection(entity_type, start, start + len(found), 0.85, "spacy"), text)
+    result = _clean(Detection(entity_type, start, start + len(found), 0.85, "SpacyRecognizer"), text)
     return None if result is None else text[result.start : result.end]
 
 

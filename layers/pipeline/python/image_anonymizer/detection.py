@@ -35,8 +35,9 @@ _DOB_CONTEXT_RE = re.compile(
     re.IGNORECASE,
 )
 _AGE_AFTER_LABEL_RE = re.compile(r"\b(?:age[d]?|alter|âge|edad)\s*[:=\-]?\s*(\d{1,3})\b", re.IGNORECASE)
+# "39 years old", "42-year-old", "39 y/o": a number of years is an age only when it is old.
 _AGE_PHRASE_RE = re.compile(
-    r"\b(\d{1,3})\s*-?\s*(?:years?|yrs?|y/o|yo)(?:\s*-?\s*old)?\b(?!\s+(?:ago|of\s+experience|warranty))",
+    r"\b(\d{1,3})\s*-?\s*(?:(?:years?|yrs?)\s*-?\s*old|y/o|yo)\b",
     re.IGNORECASE,
 )
 _DOMAIN_RE = re.compile(
@@ -50,6 +51,36 @@ _DATE_EVIDENCE_RE = re.compile(
     r"|\d{1,4}\s*[/.\-:]\s*\d{1,2}|\b(?:1[89]|20)\d{2}\b",
     re.IGNORECASE,
 )
+
+
+_STREET_TYPES = (
+    r"(?:street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|terrace|ter"
+    r"|parkway|pkwy|highway|hwy|square|sq|circle|cir|trail|trl|crescent|close|row|alley|plaza)"
+)
+# "1200 Market Street", "42 W. 7th Ave", "Apt 4B": the parts of an address NER leaves out.
+_STREET_RE = re.compile(
+    rf"\b\d{{1,6}}[A-Za-z]?(?:\s+(?:[NSEW]\.?|north|south|east|west))?(?:\s+[A-Z0-9][\w'.-]*){{1,4}}?"
+    rf"\s+{_STREET_TYPES}\b\.?(?:,?\s+(?:apt|apartment|suite|ste|unit|#)\.?\s*[\w-]+)?",
+    re.IGNORECASE,
+)
+_US_STATES = (
+    "AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND"
+    "|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY"
+)
+# "CA 94102", "NY 10001-1234": a state and its ZIP code.
+_STATE_ZIP_RE = re.compile(rf"\b(?:{_US_STATES})\.?,?\s+\d{{5}}(?:-\d{{4}})?\b")
+# Digit groups that OCR split or joined differently from the usual 4-4-4-4.
+_DIGIT_RUN_RE = re.compile(r"(?<![\d-])\d{2,19}(?:[ -]\d{1,19}){0,5}(?![\d-])")
+
+
+def _luhn_valid(digits: str) -> bool:
+    total = 0
+    for index, char in enumerate(reversed(digits)):
+        value = int(char)
+        if index % 2:
+            value = value * 2 - 9 if value > 4 else value * 2
+        total += value
+    return total % 10 == 0
 
 
 @dataclass(frozen=True)
@@ -161,7 +192,10 @@ def _clean(detection: Detection, text: str) -> Detection | None:
     found = text[detection.start : detection.end]
     if detection.entity_type == "DATE_TIME":
         return detection if _DATE_EVIDENCE_RE.search(found) else None
-    if detection.entity_type not in ("PERSON", "LOCATION", "NRP"):
+    if (
+        detection.entity_type not in ("PERSON", "LOCATION", "NRP")
+        or detection.recognizer != "SpacyRecognizer"
+    ):
         return detection
     start, end = detection.start, detection.end
     for match in _WORD_RE.finditer(found):
@@ -292,8 +326,10 @@ def _recognizers(language: str, with_ner: bool, tld: Any) -> list[EntityRecogniz
         DomainRecognizer(language, tld),
         AgeRecognizer(language),
         DateOfBirthRecognizer(language),
+        SplitCardRecognizer(language),
     ]
     if language == "en":
+        recognizers.append(AddressRecognizer(language))
         recognizers += [
             pr.UsBankRecognizer(),
             pr.UsLicenseRecognizer(),
@@ -400,4 +436,31 @@ class DateOfBirthRecognizer(_RegexRecognizer):
             window = text[max(0, match.start() - 48) : match.start()]
             if _DOB_CONTEXT_RE.search(window):
                 results.append(self._result(match.start(), match.end(), 0.85))
+        return results
+
+
+class AddressRecognizer(_RegexRecognizer):
+    """Street lines (house number, street, type, unit) and state + ZIP, as LOCATION:
+    NER finds "San Francisco" but leaves "1200 Market Street" and "CA 94102" readable."""
+
+    ENTITY = "LOCATION"
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
+        results = [self._result(m.start(), m.end(), 0.6) for m in _STREET_RE.finditer(text)]
+        results += [self._result(m.start(), m.end(), 0.6) for m in _STATE_ZIP_RE.finditer(text)]
+        return results
+
+
+class SplitCardRecognizer(_RegexRecognizer):
+    """Card numbers whose digit groups OCR split or joined ("41111111 11111111"):
+    13–19 digits in at most six groups, Luhn-valid, and not all one digit."""
+
+    ENTITY = "CREDIT_CARD"
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
+        results = []
+        for match in _DIGIT_RUN_RE.finditer(text):
+            digits = re.sub(r"[ -]", "", match.group(0))
+            if 13 <= len(digits) <= 19 and len(set(digits)) > 1 and _luhn_valid(digits):
+                results.append(self._result(match.start(), match.end(), 0.8))
         return results
