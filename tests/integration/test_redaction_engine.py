@@ -185,3 +185,32 @@ def test_given_analyze_then_contract_fields_and_boxes_cover_the_words(anonymizer
     assert bbox["x"] + bbox["width"] >= truth[2] and bbox["y"] + bbox["height"] >= truth[3]
     assert all(e["score"] >= 0.3 for e in body["entities"])
     assert 1 <= body["tokens"] <= 15
+
+
+def test_given_small_grey_text_and_white_on_colour_bubbles_then_pii_is_covered(
+    anonymizer: ImageAnonymizer,
+) -> None:
+    # Used to leak: 13 px grey text and white text on a blue chat bubble.
+    image, words = render(
+        [tokens(f"sent by {EMAIL}", [EMAIL])],
+        size=(700, 80),
+        font_size=13,
+        ink=(140, 140, 150),
+        origin=(20, 30),
+    )
+    bubble, bubble_words = render(
+        [tokens(f"call me {PHONE}", [PHONE])],
+        size=(700, 90),
+        font_size=18,
+        background=(0, 122, 255),
+        ink=(255, 255, 255),
+        origin=(30, 30),
+    )
+    page = Image.new("RGB", (700, 170), "white")
+    page.paste(image, (0, 0))
+    page.paste(bubble, (0, 80))
+    shifted = [
+        type(w)(w.text, (w.box[0], w.box[1] + 80, w.box[2], w.box[3] + 80), w.pii) for w in bubble_words
+    ]
+    out, _ = redact(anonymizer, encode(page, "PNG"))
+    assert_redacted(page, out, words + shifted)

@@ -11,10 +11,12 @@ import os
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 import threading
+from dataclasses import replace
+from statistics import median
 from typing import Protocol
 
 import numpy as np
-from PIL import Image, ImageOps
+from PIL import Image, ImageFilter
 
 from .languages import LanguageSpec
 from .model import Box, LineKey, OcrWord
@@ -108,18 +110,72 @@ def build_engine(name: str, tessdata_dir: str) -> OcrEngine:
     return TesserocrEngine(tessdata_dir)
 
 
+# Tesseract reads best at 20–30 px text; a page whose words are smaller is read again, enlarged.
+SMALL_TEXT_PX = 16
+TARGET_TEXT_PX = 24
+MAX_UPSCALED_PIXELS = 24_000_000
+_BACKGROUND_REDUCTION = 4
+_BACKGROUND_WINDOW = 9  # in reduced pixels: a 36 px window, wider than any stroke
+_GAMMA = 1.6
+
+
 def prepare_for_ocr(page: Image.Image) -> Image.Image:
-    """Greyscale, dark text on a light ground, whatever the page's mode.
+    """Greyscale, dark text on a white ground, whatever the page looks like.
 
     Transparent pixels are laid on the ground that contrasts with the opaque
-    content; 16-bit and float pages are scaled to 8 bits rather than clipped;
-    a page that is mostly dark (a dark-mode screenshot) is inverted.
+    content; 16-bit and float pages are scaled to 8 bits rather than clipped.
+    Then, region by region, the background is estimated (a median over a window
+    wider than any stroke): where it is dark (dark mode, white-on-colour chat
+    bubbles) the region is inverted; every pixel is divided by its background, so
+    grey and coloured grounds become white, and a gamma darkens faint grey text.
     """
     grey = _to_grey(page)
-    pixels = np.asarray(grey)
-    if float(np.median(pixels)) < 110:
-        grey = ImageOps.invert(grey)
-    return grey
+    pixels = np.asarray(grey, dtype=np.float32)
+    small = grey.reduce(_BACKGROUND_REDUCTION) if min(grey.size) >= 8 * _BACKGROUND_REDUCTION else grey
+    background_small = small.filter(ImageFilter.MedianFilter(_BACKGROUND_WINDOW))
+    background = np.asarray(background_small.resize(grey.size, Image.Resampling.BILINEAR), dtype=np.float32)
+    dark = background < 128
+    pixels = np.where(dark, 255 - pixels, pixels)
+    background = np.where(dark, 255 - background, background)
+    ratio = np.clip(pixels / np.maximum(background, 1.0), 0.0, 1.0)
+    return Image.fromarray((255.0 * ratio**_GAMMA).astype(np.uint8), "L")
+
+
+def read_page(engine: OcrEngine, page: Image.Image, languages: LanguageSpec) -> list[OcrWord]:
+    """OCR a page as a person would read it: prepared, and if its text is small,
+    read again enlarged. The enlarged pass's words come first; words only the
+    first pass saw fill the gaps (the engines' confidences are not comparable
+    across scales, so nothing is dropped by confidence)."""
+    prepared = prepare_for_ocr(page)
+    words = engine.read(prepared, languages)
+    heights = [w.box.height for w in words if w.confidence >= 30 and len(w.text) > 1]
+    text_height = float(median(heights)) if heights else 0.0
+    if heights and text_height >= SMALL_TEXT_PX:
+        return words
+    scale = 2 if text_height >= SMALL_TEXT_PX / 2 or not heights else 3
+    if prepared.width * prepared.height * scale * scale > MAX_UPSCALED_PIXELS:
+        return words
+    enlarged = prepared.resize((prepared.width * scale, prepared.height * scale), Image.Resampling.LANCZOS)
+    second = [_scaled(word, scale) for word in engine.read(enlarged, languages)]
+    gaps = [w for w in words if not any(_overlaps(w.box, other.box) for other in second)]
+    offset = 1 + max((w.line.block for w in second), default=0)
+    return second + [_in_block_after(word, offset) for word in gaps]
+
+
+def _scaled(word: OcrWord, scale: int) -> OcrWord:
+    box = word.box
+    left, top = box.x // scale, box.y // scale
+    right, bottom = -(-box.right // scale), -(-box.bottom // scale)
+    return replace(word, box=Box(left, top, right - left, bottom - top))
+
+
+def _overlaps(a: Box, b: Box) -> bool:
+    return a.x < b.right and b.x < a.right and a.y < b.bottom and b.y < a.bottom
+
+
+def _in_block_after(word: OcrWord, offset: int) -> OcrWord:
+    line = word.line
+    return replace(word, line=LineKey(line.block + offset, line.paragraph, line.line))
 
 
 def _to_grey(page: Image.Image) -> Image.Image:

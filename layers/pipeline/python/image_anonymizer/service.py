@@ -209,7 +209,7 @@ class ImageAnonymizer:
         per_page: list[list[Finding]] = []
         for index, page in enumerate(decoded.pages):
             started = time.perf_counter()
-            words = self.ocr_engine.read(ocr.prepare_for_ocr(page), options.language)
+            words = ocr.read_page(self.ocr_engine, page, options.language)
             timings["ocr"] += time.perf_counter() - started
             started = time.perf_counter()
             text = mapping.layout_text(words)
