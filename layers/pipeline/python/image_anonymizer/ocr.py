@@ -110,13 +110,14 @@ def build_engine(name: str, tessdata_dir: str) -> OcrEngine:
     return TesserocrEngine(tessdata_dir)
 
 
-# Tesseract reads best at 20–30 px text; a page whose words are smaller is read again, enlarged.
-SMALL_TEXT_PX = 16
-TARGET_TEXT_PX = 24
+# Tesseract reads best at 20–30 px text; a page whose words are smaller than this
+# (median word-box height) is read again, enlarged.
+SMALL_TEXT_PX = 12
 MAX_UPSCALED_PIXELS = 24_000_000
 _BACKGROUND_REDUCTION = 4
 _BACKGROUND_WINDOW = 9  # in reduced pixels: a 36 px window, wider than any stroke
 _GAMMA = 1.6
+_GAMMA_TABLE = (255.0 * (np.arange(256) / 255.0) ** _GAMMA).astype(np.uint8)
 
 
 def prepare_for_ocr(page: Image.Image) -> Image.Image:
@@ -130,15 +131,18 @@ def prepare_for_ocr(page: Image.Image) -> Image.Image:
     grey and coloured grounds become white, and a gamma darkens faint grey text.
     """
     grey = _to_grey(page)
-    pixels = np.asarray(grey, dtype=np.float32)
-    small = grey.reduce(_BACKGROUND_REDUCTION) if min(grey.size) >= 8 * _BACKGROUND_REDUCTION else grey
-    background_small = small.filter(ImageFilter.MedianFilter(_BACKGROUND_WINDOW))
-    background = np.asarray(background_small.resize(grey.size, Image.Resampling.BILINEAR), dtype=np.float32)
+    reduction = _BACKGROUND_REDUCTION * (2 if grey.width * grey.height > 4_000_000 else 1)
+    window = _BACKGROUND_WINDOW if reduction == _BACKGROUND_REDUCTION else _BACKGROUND_WINDOW // 2 + 1
+    small = grey.reduce(reduction) if min(grey.size) >= 8 * reduction else grey
+    background_small = small.filter(ImageFilter.MedianFilter(window))
+    background = np.asarray(background_small.resize(grey.size, Image.Resampling.BILINEAR), dtype=np.uint16)
+    pixels = np.asarray(grey, dtype=np.uint16)
     dark = background < 128
-    pixels = np.where(dark, 255 - pixels, pixels)
-    background = np.where(dark, 255 - background, background)
-    ratio = np.clip(pixels / np.maximum(background, 1.0), 0.0, 1.0)
-    return Image.fromarray((255.0 * ratio**_GAMMA).astype(np.uint8), "L")
+    if dark.any():
+        pixels = np.where(dark, 255 - pixels, pixels)
+        background = np.where(dark, 255 - background, background)
+    ratio = np.minimum(pixels * 255 // np.maximum(background, 1), 255)
+    return Image.fromarray(_GAMMA_TABLE[ratio], "L")
 
 
 def read_page(engine: OcrEngine, page: Image.Image, languages: LanguageSpec) -> list[OcrWord]:
@@ -152,7 +156,7 @@ def read_page(engine: OcrEngine, page: Image.Image, languages: LanguageSpec) -> 
     text_height = float(median(heights)) if heights else 0.0
     if heights and text_height >= SMALL_TEXT_PX:
         return words
-    scale = 2 if text_height >= SMALL_TEXT_PX / 2 or not heights else 3
+    scale = 2 if text_height >= 8 or not heights else 3
     if prepared.width * prepared.height * scale * scale > MAX_UPSCALED_PIXELS:
         return words
     enlarged = prepared.resize((prepared.width * scale, prepared.height * scale), Image.Resampling.LANCZOS)
