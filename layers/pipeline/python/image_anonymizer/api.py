@@ -88,26 +88,24 @@ anonymizer = ImageAnonymizer()
 anonymizer.warm_up()
 
 
-class _Upload:
-    """The checks every image route makes before the service sees the bytes."""
-
-    @staticmethod
-    def bytes_of(image: UploadFile) -> bytes:
-        plan = plans.plan_for(app.current_event.request_context.identity.api_key_id)
-        limit = plan_limit_bytes(plan)
-        size = len(image.content)
-        if size > limit:
-            raise errors.ImageTooLarge(
-                f"The image is {size} bytes; the {plan} plan allows up to {limit / MB:g} MB."
-            )
-        if size > settings.sync_max_bytes:
-            raise errors.ImageTooLarge(
-                f"The image is {size} bytes; this synchronous endpoint takes up to "
-                f"{settings.sync_max_bytes / MB:g} MB. Larger images go through the large-upload flow "
-                "(POST /uploads)."
-            )
-        app.append_context(plan=plan)
-        return image.content
+def _checked_bytes(image: UploadFile) -> bytes:
+    """The checks every image route makes before the service sees the bytes:
+    the caller's plan cap, then the synchronous path's cap."""
+    plan = plans.plan_for(app.current_event.request_context.identity.api_key_id)
+    limit = plan_limit_bytes(plan)
+    size = len(image.content)
+    if size > limit:
+        raise errors.ImageTooLarge(
+            f"The image is {size} bytes; the {plan} plan allows up to {limit / MB:g} MB."
+        )
+    if size > settings.sync_max_bytes:
+        raise errors.ImageTooLarge(
+            f"The image is {size} bytes; this synchronous endpoint takes up to "
+            f"{settings.sync_max_bytes / MB:g} MB. Larger images go through the large-upload flow "
+            "(POST /uploads)."
+        )
+    app.append_context(plan=plan)
+    return image.content
 
 
 def _options(
@@ -145,7 +143,7 @@ def analyze_image(
 ) -> dict[str, Any]:
     options = _options(language, score_threshold, entities, None)
     started = time.perf_counter()
-    analysis = anonymizer.analyze(_Upload.bytes_of(image), options)
+    analysis = anonymizer.analyze(_checked_bytes(image), options)
     _record("analyze", analysis, started)
     return analysis.to_dict()
 
@@ -163,7 +161,7 @@ def redact_image(
     # would try to serialise the image bytes as JSON.
     options = _options(language, score_threshold, entities, fill_color)
     started = time.perf_counter()
-    result = anonymizer.redact(_Upload.bytes_of(image), options)
+    result = anonymizer.redact(_checked_bytes(image), options)
     _record("redact", result.analysis, started)
     analysis = result.analysis
     return Response(
