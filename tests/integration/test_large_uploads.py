@@ -285,3 +285,29 @@ def test_given_uploads_without_a_bucket_then_501(api: ModuleType, monkeypatch: p
 def test_given_unknown_job_then_404(api: ModuleType) -> None:
     answer = api.lambda_handler(build_event("GET", "/jobs/" + "0" * 32, {}, b""), LocalContext())
     assert answer["statusCode"] == 404
+
+
+def test_given_an_unexpected_failure_then_the_message_is_retried_and_the_original_kept(
+    aws: dict[str, Any], worker: ModuleType, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
+
+    from image_anonymizer.errors import ProcessingFailed
+
+    class Crashing:
+        def redact(self, data: bytes, options: object) -> None:
+            raise ProcessingFailed("The image could not be processed.")
+
+    monkeypatch.setattr(worker.worker, "_anonymizer", Crashing())
+    aws["s3"].put_object(
+        Bucket=BUCKET, Key="drop/poison.png", Body=encode(render(LINES, size=(600, 200))[0], "PNG")
+    )
+    batch = sqs_batch(aws, 1)
+    # A batch whose every record failed is raised, so that Lambda returns it all to the
+    # queue; after maxReceiveCount the redrive policy moves it to the dead-letter queue.
+    with pytest.raises(BatchProcessingError):
+        worker.lambda_handler(batch, LocalContext())
+    assert keys(aws, "drop/poison.png") == ["drop/poison.png"], (
+        "kept for the retry (and the dead-letter queue)"
+    )
+    assert keys(aws, "failed/poison") == [] and tap_events(aws) == []

@@ -281,6 +281,12 @@ def test_large_upload_flow_resources_are_safe_and_never_loop() -> None:
     sqs_event = worker["Events"]["Queue"]["Properties"]
     assert sqs_event["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
     assert worker["PackageType"] == "Image"
+    for table, ttl in (("JobsTable", "expires_at"), ("IdempotencyTable", "expiration")):
+        props = resources[table]["Properties"]
+        assert props["TimeToLiveSpecification"] == {"AttributeName": ttl, "Enabled": True}
+        assert props["SSESpecification"]["SSEEnabled"] is True
+    assert resources["RedactionEventBus"]["Type"] == "AWS::Events::EventBus"
+    assert worker["Environment"]["Variables"]["EVENT_BUS_NAME"] == {"Ref": "RedactionEventBus"}
     machine = resources["BackfillStateMachine"]["Properties"]["Definition"]["States"]["RedactPrefix"]
     assert machine["ItemProcessor"]["ProcessorConfig"]["Mode"] == "DISTRIBUTED"
     assert machine["MaxConcurrency"] > 0 and 0 < machine["ToleratedFailurePercentage"] < 100
