@@ -69,3 +69,13 @@ timing: venv
 	$(BIN)/python bench/timing.py
 	$(BIN)/python bench/http_latency.py
 	$(BIN)/python bench/large_image.py
+
+bench: venv
+	@set -e; if [ ! -f bench/.venv-peer/.installed ] || [ bench/requirements-peer.txt -nt bench/.venv-peer/.installed ]; then \
+		test -x bench/.venv-peer/bin/python || $(PYTHON) -m venv bench/.venv-peer; \
+		bench/.venv-peer/bin/pip install -q --upgrade "pip>=24"; \
+		bench/.venv-peer/bin/pip install -q -r bench/requirements-peer.txt; \
+		touch bench/.venv-peer/.installed; \
+	fi
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+.PHONY: bench
