@@ -21,7 +21,10 @@ def test_given_a_date_phrase_or_bare_number_then_date_time_is_dropped() -> None:
     assert clean("DATE_TIME", "call back in thirty days", "thirty days") is None
     assert clean("DATE_TIME", "Reference 7781", "7781") is None
     assert clean("DATE_TIME", "on 12 March 2024", "12 March 2024") == "12 March 2024"
-    assert clean("DATE_TIME", "at 10:45", "10:45") == "10:45"
+    assert clean("DATE_TIME", "on 12/03/2024", "12/03/2024") == "12/03/2024"
+    assert clean("DATE_TIME", "at 10:45 AM", "10:45 AM") is None
+    assert clean("DATE_TIME", "in 2024", "2024") is None
+    assert clean("DATE_TIME", "see you Friday", "Friday") is None
 
 
 def test_given_other_types_then_they_pass_untouched() -> None:

@@ -85,3 +85,12 @@ def test_given_a_sentence_end_with_a_normal_space_then_words_stay_apart() -> Non
         word("one", 110, 0, (1, 1, 1), 30),
     ]
     assert layout_text(words).text == "end. Next one"
+
+
+def test_given_monospace_email_split_after_a_dot_then_it_is_rejoined() -> None:
+    words = [
+        word("karen.", 0, 0, (1, 1, 1), 70),
+        word("fischer@gmail.com", 84, 0, (1, 1, 1), 200),
+        word("wrote", 300, 0, (1, 1, 1), 60),
+    ]
+    assert layout_text(words).text == "karen.fischer@gmail.com wrote"

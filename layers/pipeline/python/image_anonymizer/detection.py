@@ -43,12 +43,11 @@ _AGE_PHRASE_RE = re.compile(
 _DOMAIN_RE = re.compile(
     r"(?<![@\w./-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}\b(?![@\w-])", re.IGNORECASE
 )
-# What makes a DATE_TIME worth covering: a month or weekday name, a numeric date or
-# time, or a plausible year. Bare numbers ("Reference 7781") and date phrases
-# ("thirty days", "today") are not.
+# What makes a DATE_TIME worth covering: a day with its month (a month name, or a
+# numeric date). Times of day ("10:45 AM"), weekdays ("Friday"), bare years ("2024"),
+# bare numbers ("Reference 7781") and date phrases ("thirty days") are not personal.
 _DATE_EVIDENCE_RE = re.compile(
-    rf"\b{_MONTHS}\b|\b(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\b"
-    r"|\d{1,4}\s*[/.\-:]\s*\d{1,2}|\b(?:1[89]|20)\d{2}\b",
+    rf"\b{_MONTHS}\b|\b\d{{1,4}}\s*[/.\-]\s*\d{{1,2}}(?:\s*[/.\-]\s*\d{{1,4}})?\b",
     re.IGNORECASE,
 )
 
@@ -67,8 +66,10 @@ _US_STATES = (
     "AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND"
     "|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY"
 )
-# "CA 94102", "NY 10001-1234": a state and its ZIP code.
-_STATE_ZIP_RE = re.compile(rf"\b(?:{_US_STATES})\.?,?\s+\d{{5}}(?:-\d{{4}})?\b")
+# "San Francisco, CA 94102", "NY 10001-1234": a state and its ZIP code, with the city before them.
+_STATE_ZIP_RE = re.compile(
+    rf"(?:\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+){{0,2}},?\s+)?\b(?:{_US_STATES})\.?,?\s+\d{{5}}(?:-\d{{4}})?\b"
+)
 # Digit groups that OCR split or joined differently from the usual 4-4-4-4.
 _DIGIT_RUN_RE = re.compile(r"(?<![\d-])\d{2,19}(?:[ -]\d{1,19}){0,5}(?![\d-])")
 
@@ -81,6 +82,10 @@ def _luhn_valid(digits: str) -> bool:
             value = value * 2 - 9 if value > 4 else value * 2
         total += value
     return total % 10 == 0
+
+
+# A single line break (lines of one paragraph); a blank line (a new block) stays.
+_PARAGRAPH_LINE_BREAK_RE = re.compile(r"(?<!\n)\n(?!\n)")
 
 
 @dataclass(frozen=True)
@@ -142,6 +147,14 @@ class Detector:
         results = analyzer.analyze(
             text=text, language=language, entities=wanted, score_threshold=score_threshold
         )
+        # An IBAN, card or address wrapped onto the next line of the same paragraph:
+        # analyse again with those line breaks as spaces (same length, so same spans).
+        joined = _PARAGRAPH_LINE_BREAK_RE.sub(" ", text)
+        if joined != text:
+            results += analyzer.analyze(
+                text=joined, language=language, entities=wanted, score_threshold=score_threshold
+            )
+        unique = {(r.entity_type, r.start, r.end): r for r in sorted(results, key=lambda r: r.score)}
         detections = [
             Detection(
                 entity_type=r.entity_type,
@@ -150,7 +163,7 @@ class Detector:
                 score=round(float(r.score), 4),
                 recognizer=str((r.recognition_metadata or {}).get("recognizer_name", "")),
             )
-            for r in results
+            for r in unique.values()
         ]
         cleaned = (_clean(d, text) for d in detections)
         detections = _drop_parts_of_emails([d for d in cleaned if d is not None])

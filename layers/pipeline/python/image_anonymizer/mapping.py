@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import pairwise
@@ -19,6 +20,13 @@ MIN_PAD = 3
 # narrower than the line's usual word gap, at one of these characters, is no space.
 _GLUE_CHARACTERS = ".@-/_:"
 _GLUE_GAP_RATIO = 0.6
+_STRUCTURED_TOKEN_RE = re.compile(
+    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # email
+    r"|(?:[a-z0-9-]+\.)+[a-z]{2,}(?:/\S*)?"  # domain or URL
+    r"|\d{1,3}(?:\.\d{1,3}){3}"  # IPv4
+    r"|[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}",  # IPv6
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -63,10 +71,19 @@ def _usual_gap(words: Sequence[OcrWord]) -> float | None:
 
 
 def _glued(before: OcrWord, after: OcrWord, usual_gap: float | None) -> bool:
-    if usual_gap is None or usual_gap <= 0:
-        return False
+    """Whether OCR split one token: at punctuation, and either the gap is narrow or
+    the two halves make an email, a domain or an IP address together."""
     at_punctuation = before.text[-1] in _GLUE_CHARACTERS or after.text[0] in _GLUE_CHARACTERS
-    return at_punctuation and (after.box.x - before.box.right) < _GLUE_GAP_RATIO * usual_gap
+    if not at_punctuation:
+        return False
+    gap = after.box.x - before.box.right
+    if usual_gap is not None and usual_gap > 0 and gap < _GLUE_GAP_RATIO * usual_gap:
+        return True
+    height = max(before.box.height, after.box.height)
+    joined = before.text + after.text
+    if "@" in joined or ":" in joined:  # an email or an IP address: nothing else looks like one
+        return gap < height and bool(_STRUCTURED_TOKEN_RE.fullmatch(joined))
+    return gap < height / 2 and after.text[0].islower() and bool(_STRUCTURED_TOKEN_RE.fullmatch(joined))
 
 
 def words_in_span(page: PageText, start: int, end: int) -> list[int]:

@@ -117,10 +117,11 @@ MAX_UPSCALED_PIXELS = 24_000_000
 _BACKGROUND_REDUCTION = 4
 _BACKGROUND_WINDOW = 9  # in reduced pixels: a 36 px window, wider than any stroke
 _GAMMA = 1.6
+_NOISE_STD = 4.0
 _GAMMA_TABLE = (255.0 * (np.arange(256) / 255.0) ** _GAMMA).astype(np.uint8)
 
 
-def prepare_for_ocr(page: Image.Image) -> Image.Image:
+def prepare_for_ocr(page: Image.Image, darken_faint_text: bool = False) -> Image.Image:
     """Greyscale, dark text on a white ground, whatever the page looks like.
 
     Transparent pixels are laid on the ground that contrasts with the opaque
@@ -141,8 +142,23 @@ def prepare_for_ocr(page: Image.Image) -> Image.Image:
     if dark.any():
         pixels = np.where(dark, 255 - pixels, pixels)
         background = np.where(dark, 255 - background, background)
-    ratio = np.minimum(pixels * 255 // np.maximum(background, 1), 255)
-    return Image.fromarray(_GAMMA_TABLE[ratio], "L")
+    ratio = np.minimum(pixels * 255 // np.maximum(background, 1), 255).astype(np.uint8)
+    # The gamma darkens faint text. On grey or coloured grounds always; on a white
+    # ground only when the page is clean (a screenshot), since on a noisy scan it turns
+    # the noise into speckle; the enlarged pass for small text always asks for it.
+    coloured = background < 200
+    if darken_faint_text or not _is_noisy(ratio):
+        coloured = np.ones(background.shape, dtype=bool)
+    if coloured.any():
+        ratio = np.where(coloured, _GAMMA_TABLE[ratio], ratio)
+    return Image.fromarray(ratio, "L")
+
+
+def _is_noisy(ratio: np.ndarray) -> bool:
+    """Scan noise: the near-white ground varies; a rendered page's ground is flat."""
+    ground = ratio[::4, ::4]
+    ground = ground[ground > 200]
+    return ground.size > 0 and float(ground.std()) > _NOISE_STD
 
 
 def read_page(engine: OcrEngine, page: Image.Image, languages: LanguageSpec) -> list[OcrWord]:
@@ -159,7 +175,8 @@ def read_page(engine: OcrEngine, page: Image.Image, languages: LanguageSpec) -> 
     scale = 2 if text_height >= 8 or not heights else 3
     if prepared.width * prepared.height * scale * scale > MAX_UPSCALED_PIXELS:
         return words
-    enlarged = prepared.resize((prepared.width * scale, prepared.height * scale), Image.Resampling.LANCZOS)
+    darkened = prepare_for_ocr(page, darken_faint_text=True)
+    enlarged = darkened.resize((prepared.width * scale, prepared.height * scale), Image.Resampling.LANCZOS)
     second = [_scaled(word, scale) for word in engine.read(enlarged, languages)]
     gaps = [w for w in words if not any(_overlaps(w.box, other.box) for other in second)]
     offset = 1 + max((w.line.block for w in second), default=0)
