@@ -52,3 +52,14 @@ def test_given_domains_then_public_suffixes_only(detector: Detector) -> None:
 
 def test_given_singapore_nric_then_found(detector: Detector) -> None:
     assert found(detector, "NRIC S1234567D", "SG_NRIC_FIN") == ["S1234567D"]
+
+
+def test_given_a_name_after_its_label_then_person(detector: Detector) -> None:
+    assert "Sandra Novak" in found(detector, "Dear Sandra Novak,\nThank you for your letter.", "PERSON")
+    assert "ROBINSON BRIAN" in found(detector, "Cardholder ROBINSON BRIAN", "PERSON")
+    assert found(detector, "Patient: the results are in", "PERSON") == []
+
+
+def test_given_months_of_years_then_no_date_time(detector: Detector) -> None:
+    assert found(detector, "Quarterly report, March 2025", "DATE_TIME") == []
+    assert "12 March 2025" in " ".join(found(detector, "Signed on 12 March 2025", "DATE_TIME"))

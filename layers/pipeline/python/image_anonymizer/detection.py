@@ -43,11 +43,14 @@ _AGE_PHRASE_RE = re.compile(
 _DOMAIN_RE = re.compile(
     r"(?<![@\w./-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}\b(?![@\w-])", re.IGNORECASE
 )
-# What makes a DATE_TIME worth covering: a day with its month (a month name, or a
-# numeric date). Times of day ("10:45 AM"), weekdays ("Friday"), bare years ("2024"),
-# bare numbers ("Reference 7781") and date phrases ("thirty days") are not personal.
+# What makes a DATE_TIME worth covering: a day with its month (a numeric date, or a
+# month name next to a day number). Times of day ("10:45 AM"), weekdays ("Friday"),
+# months of a year ("March 2025"), bare years, bare numbers ("Reference 7781") and
+# date phrases ("thirty days") are not personal.
 _DATE_EVIDENCE_RE = re.compile(
-    rf"\b{_MONTHS}\b|\b\d{{1,4}}\s*[/.\-]\s*\d{{1,2}}(?:\s*[/.\-]\s*\d{{1,4}})?\b",
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS}\b"
+    rf"|\b{_MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?!\d)"
+    r"|\b\d{1,4}\s*[/.\-]\s*\d{1,2}(?:\s*[/.\-]\s*\d{1,4})?\b",
     re.IGNORECASE,
 )
 
@@ -66,9 +69,10 @@ _US_STATES = (
     "AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND"
     "|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY"
 )
-# "San Francisco, CA 94102", "NY 10001-1234": a state and its ZIP code, with the city before them.
+# "San Francisco, CA 94102", "NY 10001-1234": a state and its ZIP, with the city before them.
 _STATE_ZIP_RE = re.compile(
-    rf"(?:\b[A-Z][a-z]+(?:[ -][A-Z][a-z]+){{0,2}},?\s+)?\b(?:{_US_STATES})\.?,?\s+\d{{5}}(?:-\d{{4}})?\b"
+    rf"(?:\b[A-Z][A-Za-z]+(?:[ -][A-Z][A-Za-z]+){{0,2}},?\s+)?"
+    rf"\b(?:{_US_STATES})\.?,?\s+\d{{5}}(?:-\d{{4}})?\b"
 )
 # Digit groups that OCR split or joined differently from the usual 4-4-4-4.
 _DIGIT_RUN_RE = re.compile(r"(?<![\d-])\d{2,19}(?:[ -]\d{1,19}){0,5}(?![\d-])")
@@ -86,6 +90,20 @@ def _luhn_valid(digits: str) -> bool:
 
 # A single line break (lines of one paragraph); a blank line (a new block) stays.
 _PARAGRAPH_LINE_BREAK_RE = re.compile(r"(?<!\n)\n(?!\n)")
+
+
+# A name after the label that introduces one: "Dear Sandra Novak,", "Patient: Diego
+# Green", "Cardholder ROBINSON BRIAN". Two or three capitalised words, on the same line.
+_NAME_LABELS = (
+    r"(?:dear|attn\.?|attention|name|full\s+name|patient|client|customer|employee|applicant|"
+    r"cardholder|card\s+holder|account\s+holder|holder|insured|member|guardian|mr\.?|mrs\.?|ms\.?|"
+    r"miss|dr\.?|sincerely,?|regards,?|signed)"
+)
+_NAME_WORD = r"(?:[A-Z][a-z'’-]+|[A-Z]{2,})"
+_NAME_AFTER_LABEL_RE = re.compile(
+    rf"\b{_NAME_LABELS}[:,]?[ \t]+({_NAME_WORD}(?:[ \t]+(?:[A-Z]\.|{_NAME_WORD})){{1,2}})\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -234,39 +252,10 @@ _LABEL_PUNCTUATION = ".,:;()[]"
 
 # Labels that spaCy's small model tags as names or places when they head a form field.
 _FIELD_LABELS = frozenset(
-    {
-        "tel",
-        "phone",
-        "mobile",
-        "cell",
-        "fax",
-        "email",
-        "e-mail",
-        "mail",
-        "name",
-        "dob",
-        "ssn",
-        "iban",
-        "card",
-        "address",
-        "contact",
-        "patient",
-        "client",
-        "customer",
-        "date",
-        "city",
-        "state",
-        "zip",
-        "country",
-        "street",
-        "sex",
-        "gender",
-        "age",
-        "id",
-        "ref",
-        "reference",
-        "account",
-    }
+    """tel phone mobile cell fax email e-mail mail name dob ssn iban card address contact patient client
+    customer date city state zip country street sex gender age id ref reference account cardholder holder
+    insured member applicant employee guardian dear attn attention sincerely regards signed
+    mr mrs ms dr""".split()  # noqa: SIM905
 )
 
 
@@ -341,6 +330,8 @@ def _recognizers(language: str, with_ner: bool, tld: Any) -> list[EntityRecogniz
         DateOfBirthRecognizer(language),
         SplitCardRecognizer(language),
     ]
+    if language == "en":
+        recognizers.append(LabelledNameRecognizer(language))
     if language == "en":
         recognizers.append(AddressRecognizer(language))
         recognizers += [
@@ -476,4 +467,20 @@ class SplitCardRecognizer(_RegexRecognizer):
             digits = re.sub(r"[ -]", "", match.group(0))
             if 13 <= len(digits) <= 19 and len(set(digits)) > 1 and _luhn_valid(digits):
                 results.append(self._result(match.start(), match.end(), 0.8))
+        return results
+
+
+class LabelledNameRecognizer(_RegexRecognizer):
+    """Names introduced by a label, which NER on OCR'd forms and letters often misses."""
+
+    ENTITY = "PERSON"
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
+        results = []
+        for match in _NAME_AFTER_LABEL_RE.finditer(text):
+            name = match.group(1)
+            words = name.split()
+            # Capitalised words only: the label's case-insensitivity must not reach the name.
+            if all(w[0].isupper() for w in words) and name.lower() not in _FIELD_LABELS:
+                results.append(self._result(match.start(1), match.end(1), 0.7))
         return results
