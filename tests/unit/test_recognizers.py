@@ -63,3 +63,8 @@ def test_given_a_name_after_its_label_then_person(detector: Detector) -> None:
 def test_given_months_of_years_then_no_date_time(detector: Detector) -> None:
     assert found(detector, "Quarterly report, March 2025", "DATE_TIME") == []
     assert "12 March 2025" in " ".join(found(detector, "Signed on 12 March 2025", "DATE_TIME"))
+
+
+def test_given_a_surname_found_once_then_it_is_a_name_wherever_it_recurs(detector: Detector) -> None:
+    text = "Sandra Novak 15 January 2024\n9285 Lincoln Place\n\nDear Mr. Novak,\nThank you."
+    assert "Sandra Novak" in found(detector, text, "PERSON")

@@ -71,7 +71,7 @@ _US_STATES = (
 )
 # "San Francisco, CA 94102", "NY 10001-1234": a state and its ZIP, with the city before them.
 _STATE_ZIP_RE = re.compile(
-    rf"(?:\b[A-Z][A-Za-z]+(?:[ -][A-Z][A-Za-z]+){{0,2}},?\s+)?"
+    rf"(?:\b[A-Z][A-Za-z]+(?:[ -][A-Z][A-Za-z]+){{0,2}},?[ \t]+)?"
     rf"\b(?:{_US_STATES})\.?,?\s+\d{{5}}(?:-\d{{4}})?\b"
 )
 # Digit groups that OCR split or joined differently from the usual 4-4-4-4.
@@ -169,9 +169,14 @@ class Detector:
         # analyse again with those line breaks as spaces (same length, so same spans).
         joined = _PARAGRAPH_LINE_BREAK_RE.sub(" ", text)
         if joined != text:
-            results += analyzer.analyze(
-                text=joined, language=language, entities=wanted, score_threshold=score_threshold
-            )
+            # Pattern recognizers only: NER would run names on into the next line's words.
+            results += [
+                r
+                for r in analyzer.analyze(
+                    text=joined, language=language, entities=wanted, score_threshold=score_threshold
+                )
+                if (r.recognition_metadata or {}).get("recognizer_name") != "SpacyRecognizer"
+            ]
         unique = {(r.entity_type, r.start, r.end): r for r in sorted(results, key=lambda r: r.score)}
         detections = [
             Detection(
@@ -185,6 +190,8 @@ class Detector:
         ]
         cleaned = (_clean(d, text) for d in detections)
         detections = _drop_parts_of_emails([d for d in cleaned if d is not None])
+        if "PERSON" in wanted:
+            detections += _elsewhere_on_the_page(detections, text)
         return sorted(detections, key=lambda d: (d.start, d.end, d.entity_type))
 
     def _analyzer(self, language: str) -> tuple[Any, str]:
@@ -202,6 +209,27 @@ class Detector:
             registry.add_recognizer(recognizer)
         analyzer = AnalyzerEngine(registry=registry, nlp_engine=nlp_engine, supported_languages=[language])
         return analyzer, ("ner" if model is not None else "patterns")
+
+
+def _elsewhere_on_the_page(detections: list[Detection], text: str) -> list[Detection]:
+    """A surname found once ("Dear Mr. Novak") is a name wherever it recurs on the page
+    ("Sandra Novak" in the address block), with the capitalised word before it."""
+    names = {
+        word
+        for d in detections
+        if d.entity_type == "PERSON"
+        for word in re.findall(r"[A-Z][A-Za-z'’-]{2,}", text[d.start : d.end])
+        if word.lower() not in _FIELD_LABELS
+    }
+    if not names:
+        return []
+    covered = {(d.start, d.end) for d in detections if d.entity_type == "PERSON"}
+    pattern = re.compile(rf"(?:\b[A-Z][a-z'’-]+[ \t]+)?\b(?:{'|'.join(map(re.escape, sorted(names)))})\b")
+    return [
+        Detection("PERSON", m.start(), m.end(), 0.6, "NamePropagation")
+        for m in pattern.finditer(text)
+        if (m.start(), m.end()) not in covered
+    ]
 
 
 def _drop_parts_of_emails(detections: list[Detection]) -> list[Detection]:
