@@ -205,6 +205,24 @@ def test_given_analyze_event_then_json_contract_and_boxes_on_the_pii() -> None:
             )
 
 
+@pytest.mark.parametrize(("fields", "mode"), [({}, "thorough"), ({"ocr_mode": "fast"}, "fast")])
+def test_given_ocr_mode_form_field_then_the_analysis_runs_and_reports_that_mode(
+    fields: dict[str, str], mode: str
+) -> None:
+    response = invoke(image_event("/analyze-image", gen.png_bytes(), **fields))
+    assert response["statusCode"] == 200, response["body"][:300]
+    body = json_body(response)
+    assert body["ocr_mode"] == mode
+    assert {"EMAIL_ADDRESS", "PHONE_NUMBER"} <= {e["entity_type"] for e in body["entities"]}
+
+
+def test_given_unknown_ocr_mode_on_redact_then_400_listing_the_modes() -> None:
+    message = assert_error(
+        invoke(image_event("/redact-image", gen.png_bytes(), ocr_mode="slow")), 400, "invalid_request"
+    )
+    assert "ocr_mode" in message and "thorough" in message and "fast" in message
+
+
 @pytest.mark.parametrize(
     ("name", "content_type", "rgb", "tolerance"),
     [("redact-image.json", "image/png", RED, 0), ("redact-image-jpeg.json", "image/jpeg", BLACK, 24)],

@@ -46,6 +46,20 @@ def test_given_an_image_then_analyze_prints_the_contract_json(tmp_path: Path) ->
     body = json.loads(result.stdout)
     assert [e["entity_type"] for e in body["entities"]] == ["EMAIL_ADDRESS"]
     assert body["image_dimensions"] == {"width": 900, "height": 140}
+    assert body["ocr_mode"] == "thorough"
+
+
+def test_given_ocr_mode_fast_then_analyze_runs_one_tesseract_pass(tmp_path: Path) -> None:
+    image, _ = render(LINES, size=(900, 140))
+    path = tmp_path / "scan.png"
+    path.write_bytes(encode(image, "PNG"))
+    result = run("analyze", str(path), "--ocr-mode", "fast")
+    assert result.returncode == 0, result.stderr
+    body = json.loads(result.stdout)
+    assert body["ocr_mode"] == "fast"
+    assert [e["entity_type"] for e in body["entities"]] == ["EMAIL_ADDRESS"]
+    refused = run("analyze", str(path), "--ocr-mode", "slow")
+    assert refused.returncode == 2 and "thorough" in refused.stderr
 
 
 def test_given_bad_input_then_exit_2_with_one_line_and_no_traceback(tmp_path: Path) -> None:

@@ -165,12 +165,13 @@ def fifteen_megabyte_tiff() -> tuple[bytes, Image.Image, list]:
 def test_given_a_15_mb_upload_then_the_worker_redacts_it_and_announces_it(
     aws: dict[str, Any], api: ModuleType, worker: ModuleType
 ) -> None:
-    body = json.dumps({"filename": "big scan.tiff", "fill_color": "red"}).encode()
+    body = json.dumps({"filename": "big scan.tiff", "fill_color": "red", "ocr_mode": "fast"}).encode()
     event = build_event("POST", "/uploads", {"content-type": "application/json"}, body, api_key_id="k")
     created = api.lambda_handler(event, LocalContext())
     assert created["statusCode"] == 201, created["body"]
     upload = json.loads(created["body"])
     assert upload["max_bytes"] == 20 * 1024 * 1024
+    assert upload["options"]["ocr_mode"] == "fast"
     data, image, words = fifteen_megabyte_tiff()
     posted = requests.post(
         upload["upload"]["url"],
@@ -186,6 +187,9 @@ def test_given_a_15_mb_upload_then_the_worker_redacts_it_and_announces_it(
     assert keys(aws, f"incoming/{job_id}/") == [], "the original is deleted after redaction"
     redacted = aws["s3"].get_object(Bucket=BUCKET, Key=f"results/{job_id}/big_scan.tiff")["Body"].read()
     assert_redacted(image, decode(redacted), words, (255, 0, 0))
+    findings_key = f"results/{job_id}/big_scan.tiff.json"
+    findings = json.loads(aws["s3"].get_object(Bucket=BUCKET, Key=findings_key)["Body"].read())
+    assert findings["ocr_mode"] == "fast", "the job's options reach the worker"
     status_event = build_event("GET", f"/jobs/{job_id}", {}, b"", api_key_id="k")
     status = json.loads(api.lambda_handler(status_event, LocalContext())["body"])
     assert status["status"] == "done" and status["entity_counts"]["EMAIL_ADDRESS"] == 1
@@ -263,7 +267,7 @@ def test_given_an_integration_request_then_the_object_is_redacted_with_its_optio
         "bucket": BUCKET,
         "key": "archive/form.jpg",
         "output_key": "redacted/archive/form.jpg",
-        "options": {"entities": "EMAIL_ADDRESS"},
+        "options": {"entities": "EMAIL_ADDRESS", "ocr_mode": "fast"},
     }
     aws["sqs"].send_message(QueueUrl=aws["queue_url"], MessageBody=json.dumps(request))
     assert worker.lambda_handler(sqs_batch(aws, 1), LocalContext()) == {"batchItemFailures": []}
@@ -271,6 +275,7 @@ def test_given_an_integration_request_then_the_object_is_redacted_with_its_optio
         aws["s3"].get_object(Bucket=BUCKET, Key="redacted/archive/form.jpg.json")["Body"].read()
     )
     assert set(findings["entity_counts"]) == {"EMAIL_ADDRESS"}
+    assert findings["ocr_mode"] == "fast"
     assert keys(aws, "archive/") == [], "originals are deleted unless KEEP_ORIGINALS or keep_original"
     tap_events(aws)
 

@@ -39,3 +39,13 @@ def test_given_no_network_then_a_fresh_service_builds_and_redacts_emails_and_url
     result = service.redact(encode(image, "PNG"), Options.parse())
     assert {"EMAIL_ADDRESS", "URL"} <= set(result.analysis.entity_counts())
     assert_redacted(image, decode(result.image), words)
+
+
+def test_given_no_network_then_rapidocr_loads_its_models_from_the_wheel(no_network: object) -> None:
+    # RapidOCR downloads models it does not find; ours are named from the wheel.
+    from image_anonymizer.languages import parse_language
+    from image_anonymizer.ocr import RapidOcrEngine
+
+    image, _ = render([tokens("Ship to Jonas Weber")], size=(600, 100))
+    words = RapidOcrEngine().read(image.convert("L"), parse_language("en"))
+    assert [w.text for w in words] == ["Ship", "to", "Jonas", "Weber"]

@@ -39,3 +39,15 @@ def test_layout_never_maps_an_output_back_to_an_input() -> None:
     assert layout.job_id("incoming/abc/scan.png") == "abc"
     for key in ("results/abc/scan.png", "redacted/x.png", "failed/x.png", "other/x.png", "incoming/x.png"):
         assert layout.output_key(key) is None, key
+
+
+def test_given_ocr_mode_on_the_object_or_the_request_then_it_is_an_option() -> None:
+    from image_anonymizer.object_worker import _metadata_options
+
+    assert _metadata_options({"ocr-mode": "fast", "fill-color": "red"}) == {
+        "fill_color": "red",
+        "ocr_mode": "fast",
+    }
+    body = json.dumps({"bucket": "b", "key": "drop/x.png", "options": {"ocr_mode": "fast", "other": "x"}})
+    (request,) = list(requests_from_message(body))
+    assert request.options == {"ocr_mode": "fast"}

@@ -8,11 +8,11 @@ from PIL import Image
 from image_anonymizer import service as service_module
 from image_anonymizer.config import Settings
 from image_anonymizer.detection import Detection
-from image_anonymizer.errors import ProcessingFailed
+from image_anonymizer.errors import InvalidRequest, ProcessingFailed
 from image_anonymizer.languages import LanguageSpec
 from image_anonymizer.model import Box, LineKey, OcrWord
 from image_anonymizer.service import ImageAnonymizer, Options, token_cost
-from tests.rendering import decode, encode
+from tests.rendering import decode, encode, render, tokens
 
 
 class FakeOcr:
@@ -46,10 +46,27 @@ WORDS = [
 PNG = encode(Image.new("RGB", (300, 60), "white"), "PNG")
 
 
-def make(ocr: FakeOcr, detections: list[Detection]) -> ImageAnonymizer:
+class SpyOcr(FakeOcr):
+    """Counts the pages it is asked to read."""
+
+    name = "spy"
+
+    def __init__(self, words: list[OcrWord] | None = None) -> None:
+        super().__init__(words)
+        self.calls = 0
+
+    def read(self, image: Image.Image, languages: LanguageSpec) -> list[OcrWord]:
+        self.calls += 1
+        return super().read(image, languages)
+
+
+def make(ocr: FakeOcr, detections: list[Detection], second: FakeOcr | None = None) -> ImageAnonymizer:
     return ImageAnonymizer(
-        Settings(tessdata_dir="/nonexistent"), ocr_engine=ocr, detector=FakeDetector(detections)
-    )  # type: ignore[arg-type]
+        Settings(tessdata_dir="/nonexistent"),
+        ocr_engine=ocr,
+        detector=FakeDetector(detections),  # type: ignore[arg-type]
+        second_ocr_engine=second,
+    )
 
 
 @pytest.fixture(autouse=True)
@@ -96,3 +113,33 @@ def test_given_typical_scan_then_token_cost_is_between_5_and_15() -> None:
     assert token_cost(0, 0, 1) == 1
     assert 5 <= token_cost(1800, 8, 1) <= 15
     assert token_cost(1800, 8, 2) == token_cost(1800, 8, 1) + 1
+
+
+def test_given_no_ocr_mode_then_thorough_and_fast_is_the_other_choice() -> None:
+    assert Options.parse().ocr_mode == "thorough"
+    assert Options.parse(ocr_mode="").ocr_mode == "thorough"
+    assert Options.parse(ocr_mode="fast").ocr_mode == "fast"
+    assert Options.parse(ocr_mode=" Thorough ").ocr_mode == "thorough"
+
+
+@pytest.mark.parametrize("raw", ["slow", "fastest", "0"])
+def test_given_unknown_ocr_mode_then_invalid_request_listing_the_modes(raw: str) -> None:
+    with pytest.raises(InvalidRequest) as raised:
+        Options.parse(ocr_mode=raw)
+    assert "ocr_mode" in raised.value.message
+    assert "thorough" in raised.value.message and "fast" in raised.value.message
+
+
+def test_given_fast_mode_then_the_second_engine_is_never_called() -> None:
+    # Ink that Tesseract (here: a fake that reads nothing) missed: thorough mode hands
+    # it to the second engine, fast mode never does.
+    image, _ = render([tokens("Call Ana Silva on 0151 496 0000")], size=(900, 120))
+    png = encode(image, "PNG")
+    spy = SpyOcr()
+    anonymizer = make(FakeOcr([]), [], second=spy)
+    fast = anonymizer.analyze(png, Options.parse(ocr_mode="fast"))
+    assert spy.calls == 0
+    assert fast.to_dict()["ocr_mode"] == "fast"
+    thorough = anonymizer.analyze(png, Options.parse())
+    assert spy.calls == 1, "one read of the mosaic of the regions Tesseract struggled with"
+    assert thorough.to_dict()["ocr_mode"] == "thorough"

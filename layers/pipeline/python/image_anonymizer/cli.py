@@ -90,6 +90,12 @@ def _add_detection_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--language", default="en", help="en, de, eng, en+de … (default en)")
     parser.add_argument("--score-threshold", type=float, default=DEFAULT_SCORE_THRESHOLD)
     parser.add_argument("--entities", default=None, help="comma-separated types (default: all)")
+    parser.add_argument(
+        "--ocr-mode",
+        default="thorough",
+        choices=("thorough", "fast"),
+        help="thorough (default): Tesseract, then RapidOCR where it struggled; fast: one Tesseract pass",
+    )
 
 
 def _options(args: argparse.Namespace) -> object:
@@ -100,6 +106,7 @@ def _options(args: argparse.Namespace) -> object:
         score_threshold=args.score_threshold,
         entities=args.entities,
         fill_color=getattr(args, "fill_color", None),
+        ocr_mode=args.ocr_mode,
     )
 
 

@@ -24,7 +24,7 @@ from .service import ImageAnonymizer, Options
 
 EVENT_SOURCE = "image-anonymizer"
 REDACTED, FAILED_EVENT = "Image Redacted", "Image Redaction Failed"
-_OPTION_NAMES = ("language", "score_threshold", "entities", "fill_color")
+_OPTION_NAMES = ("language", "score_threshold", "entities", "fill_color", "ocr_mode")
 
 
 @dataclass(frozen=True)
@@ -281,7 +281,8 @@ class ObjectWorker:
 
 
 def _metadata_options(metadata: dict[str, str]) -> dict[str, str]:
-    """Options riding on the object: x-amz-meta-fill-color, -entities, -language, -score-threshold."""
+    """Options riding on the object: x-amz-meta-fill-color, -entities, -language,
+    -score-threshold, -ocr-mode."""
     options = {}
     for name in _OPTION_NAMES:
         value = metadata.get(name.replace("_", "-")) or metadata.get(name)

@@ -1,5 +1,7 @@
 """OCR behind one small interface: Tesseract through tesserocr (in-process, the
-default) or pytesseract (the ``tesseract`` command), both read as Tesseract TSV."""
+default) or pytesseract (the ``tesseract`` command), both read as Tesseract TSV;
+and RapidOCR (PP-OCR models run by onnxruntime, shipped inside its wheel), the
+second engine that thorough mode runs where Tesseract struggled."""
 
 from __future__ import annotations
 
@@ -12,8 +14,9 @@ os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 import threading
 from dataclasses import replace
+from pathlib import Path
 from statistics import median
-from typing import Protocol
+from typing import Any, Literal, Protocol
 
 import numpy as np
 from PIL import Image, ImageFilter
@@ -104,6 +107,122 @@ class PytesseractEngine:
         return parse_tsv(tsv, languages.tesseract_string, has_header=True)
 
 
+class RapidOcrEngine:
+    """RapidOCR: a text detector and a recogniser (PP-OCR, ONNX), with word boxes.
+
+    Built once; the models load on the first read (``warm_up`` at cold start). The
+    model files are named explicitly, from the wheel, so RapidOCR's downloader never
+    runs. Each detected text line becomes one line; lines stacked closely one above
+    the other, overlapping horizontally, form a block (one paragraph), so that a
+    column of lines is read as a person would, and two columns stay apart.
+    """
+
+    name = "rapidocr"
+
+    def __init__(self, threads: int = 0) -> None:
+        self._threads = threads
+        self._engine: Any = None
+        self._lock = threading.Lock()
+
+    def _ocr(self) -> Any:
+        if self._engine is None:
+            with self._lock:
+                if self._engine is None:
+                    self._engine = self._build()
+        return self._engine
+
+    def _build(self) -> Any:
+        import rapidocr
+
+        models = Path(rapidocr.__file__).resolve().parent / "models"
+        params = {
+            "Global.use_cls": False,  # upright text only; the classifier costs time
+            "Global.return_word_box": True,
+            "Global.log_level": "error",
+            "Global.max_side_len": 4096,  # read crops as they are: no shrinking ...
+            "Global.min_side_len": 16,
+            "Det.limit_type": "max",  # ... and no enlarging to 736 px
+            "Det.limit_side_len": 2560,
+            "Det.model_path": str(models / "PP-OCRv6_det_small.onnx"),
+            "Rec.model_path": str(models / "PP-OCRv6_rec_small.onnx"),
+            "EngineConfig.onnxruntime.intra_op_num_threads": self._threads or -1,
+            "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+        }
+        return rapidocr.RapidOCR(params=params)
+
+    def read(self, image: Image.Image, languages: LanguageSpec) -> list[OcrWord]:
+        if image.width < 8 or image.height < 8:
+            return []
+        result = self._ocr()(np.asarray(image.convert("L") if image.mode != "RGB" else image))
+        txts = getattr(result, "txts", None)
+        boxes = getattr(result, "boxes", None)
+        if not txts or boxes is None:
+            return []
+        lines = [_polygon_box(polygon) for polygon in boxes]
+        word_lines = getattr(result, "word_results", ()) or ()
+        words: list[tuple[int, str, float, Box]] = []
+        for item in word_lines:
+            for text, score, polygon in item:
+                if polygon is None or not str(text).strip():
+                    continue
+                box = _polygon_box(polygon)
+                words.append((_line_of(box, lines), str(text).strip(), float(score), box))
+        keys = _line_keys(lines)
+        language = languages.tesseract_string
+        ordered = sorted(words, key=lambda w: (keys[w[0]].block, keys[w[0]].line, w[3].x))
+        return [
+            OcrWord(text, box, round(100.0 * max(0.0, min(1.0, score)), 1), keys[line], language)
+            for line, text, score, box in ordered
+        ]
+
+
+def _polygon_box(polygon: Any) -> Box:
+    points = np.asarray(polygon, dtype=np.float64).reshape(-1, 2)
+    left, top = int(np.floor(points[:, 0].min())), int(np.floor(points[:, 1].min()))
+    right, bottom = int(np.ceil(points[:, 0].max())), int(np.ceil(points[:, 1].max()))
+    return Box(max(0, left), max(0, top), max(1, right - max(0, left)), max(1, bottom - max(0, top)))
+
+
+def _line_of(word: Box, lines: list[Box]) -> int:
+    """The text line that holds most of the word (RapidOCR's word lists need not
+    line up with its lines one to one)."""
+    best, best_area = 0, -1
+    for index, line in enumerate(lines):
+        width = min(word.right, line.right) - max(word.x, line.x)
+        height = min(word.bottom, line.bottom) - max(word.y, line.y)
+        area = max(0, width) * max(0, height)
+        if area > best_area:
+            best, best_area = index, area
+    return best
+
+
+def _line_keys(lines: list[Box]) -> list[LineKey]:
+    """Lines top to bottom; a line joins the block of the line just above it when it
+    starts within a line's height below it and the two overlap horizontally."""
+    order = sorted(range(len(lines)), key=lambda i: (lines[i].y, lines[i].x))
+    keys: list[LineKey] = [LineKey(0, 0, 0)] * len(lines)
+    blocks: list[list[int]] = []
+    for index in order:
+        line = lines[index]
+        home = None
+        for block in blocks:
+            last = lines[block[-1]]
+            gap = line.y - last.bottom  # detected boxes may overlap a little
+            close = -min(line.height, last.height) // 2 <= gap <= max(line.height, last.height)
+            overlapping = line.x < last.right and last.x < line.right
+            if close and overlapping:
+                home = block
+                break
+        if home is None:
+            blocks.append([index])
+        else:
+            home.append(index)
+    for number, block in enumerate(sorted(blocks, key=lambda b: (lines[b[0]].y, lines[b[0]].x)), 1):
+        for position, index in enumerate(block, 1):
+            keys[index] = LineKey(number, 1, position)
+    return keys
+
+
 def build_engine(name: str, tessdata_dir: str) -> OcrEngine:
     if name == "pytesseract":
         return PytesseractEngine(tessdata_dir)
@@ -161,18 +280,48 @@ def _is_noisy(ratio: np.ndarray) -> bool:
     return ground.size > 0 and float(ground.std()) > _NOISE_STD
 
 
-def read_page(engine: OcrEngine, page: Image.Image, languages: LanguageSpec) -> list[OcrWord]:
-    """OCR a page as a person would read it: prepared, and if its text is small,
-    read again enlarged. The enlarged pass's words come first; words only the
-    first pass saw fill the gaps (the engines' confidences are not comparable
-    across scales, so nothing is dropped by confidence)."""
+OcrMode = Literal["thorough", "fast"]
+OCR_MODES: tuple[OcrMode, ...] = ("thorough", "fast")
+
+
+def read_page(
+    engine: OcrEngine,
+    page: Image.Image,
+    languages: LanguageSpec,
+    mode: OcrMode = "thorough",
+    second: OcrEngine | None = None,
+) -> list[OcrWord]:
+    """OCR a page as a person would read it.
+
+    ``fast``: one Tesseract pass on the prepared page. ``thorough``: if the text is
+    small, read again enlarged (that pass's words first; words only the first pass
+    saw fill the gaps); then the ``second`` engine reads the regions where Tesseract
+    struggled (ink it read nothing in, words it was unsure of, small text), and its
+    words are added in blocks of their own, unless they repeat a word Tesseract was
+    sure of. The engines' confidences are not comparable, so nothing is dropped by
+    confidence: a different second reading of a word sits beside the first.
+    """
     prepared = prepare_for_ocr(page)
     words = engine.read(prepared, languages)
-    heights = [w.box.height for w in words if w.confidence >= 30 and len(w.text) > 1]
-    text_height = float(median(heights)) if heights else 0.0
-    if heights and text_height >= SMALL_TEXT_PX:
+    if mode == "fast":
         return words
-    scale = 2 if text_height >= 8 or not heights else 3
+    words = _enlarged_pass(engine, page, prepared, words, languages)
+    if second is None:
+        return words
+    return words + _second_pass(second, prepared, words, languages)
+
+
+def _enlarged_pass(
+    engine: OcrEngine,
+    page: Image.Image,
+    prepared: Image.Image,
+    words: list[OcrWord],
+    languages: LanguageSpec,
+) -> list[OcrWord]:
+    text_height = _text_height(words)
+    if text_height >= SMALL_TEXT_PX:
+        return words
+    scale = 2 if text_height >= 8 or not text_height else 3
     if prepared.width * prepared.height * scale * scale > MAX_UPSCALED_PIXELS:
         return words
     darkened = prepare_for_ocr(page, darken_faint_text=True)
@@ -181,6 +330,250 @@ def read_page(engine: OcrEngine, page: Image.Image, languages: LanguageSpec) -> 
     gaps = [w for w in words if not any(_overlaps(w.box, other.box) for other in second)]
     offset = 1 + max((w.line.block for w in second), default=0)
     return second + [_in_block_after(word, offset) for word in gaps]
+
+
+def _text_height(words: list[OcrWord]) -> float:
+    """The median height of the words read with some confidence; 0 if there are none."""
+    heights = [w.box.height for w in words if w.confidence >= 30 and len(w.text) > 1]
+    return float(median(heights)) if heights else 0.0
+
+
+# Thorough mode's second engine: where Tesseract struggled.
+SURE_CONFIDENCE = 60  # a Tesseract word below this is read again
+SMALL_WORD_PX = 12  # and so is a word whose box is lower than this
+_INK_LEVEL = 128  # on the prepared page, darker than this is ink
+_CELL = 4  # regions are found on a grid of 4 px cells
+_JOIN_CELLS = 4  # ink this close on a row is one region (a line of words)
+_MIN_INK_PIXELS = 30
+_MIN_REGION_PX = 7
+_MAX_REGION_HEIGHT_PX = 160  # taller blobs are pictures, not a line of text
+_RULE_PX = 60  # a straight run of ink this long is a rule or a box, not text
+_TARGET_TEXT_PX = 24  # crops of smaller text are enlarged to about this ...
+_MAX_MOSAIC_PIXELS = 6_000_000  # ... unless the mosaic would grow past this
+
+
+def struggled_regions(prepared: Image.Image, words: list[OcrWord]) -> list[Box]:
+    """Boxes around ink that no sure, legible Tesseract word covers: text it missed
+    (colour, dark or faint grounds, odd fonts), words it was unsure of and small
+    text. Rules and box outlines are ignored, and so are specks and pictures."""
+    import cv2
+
+    rest = _text_ink(prepared)
+    if not rest.any():
+        return []
+    for word in words:
+        if _sure(word):
+            pad = max(2, word.box.height // 5)
+            rest[
+                max(0, word.box.y - pad) : word.box.bottom + pad,
+                max(0, word.box.x - pad) : word.box.right + pad,
+            ] = 0
+    height, width = rest.shape
+    rows, cols = -(-height // _CELL), -(-width // _CELL)
+    padded = np.zeros((rows * _CELL, cols * _CELL), np.uint8)
+    padded[:height, :width] = rest
+    counts = padded.reshape(rows, _CELL, cols, _CELL).sum(axis=(1, 3), dtype=np.int32)
+    mask = (counts >= 2).astype(np.uint8)
+    if not mask.any():
+        return []
+    joined = cv2.dilate(mask, np.ones((1, 2 * _JOIN_CELLS + 1), np.uint8))
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    ink_per_label = np.bincount(labels.ravel(), weights=counts.ravel(), minlength=count)
+    regions: list[Box] = []
+    for label in range(1, count):
+        x, y, w, h = (int(v) for v in stats[label][:4])
+        box = _ink_bounds(rest, Box(x * _CELL, y * _CELL, w * _CELL, h * _CELL))
+        if box is None or ink_per_label[label] < _MIN_INK_PIXELS:
+            continue
+        if box.height < _MIN_REGION_PX or box.width < _MIN_REGION_PX or box.height > _MAX_REGION_HEIGHT_PX:
+            continue
+        pad = max(6, box.height // 2)
+        regions.append(box.padded(pad, width, height))
+    return _merged(regions)
+
+
+def _text_ink(prepared: Image.Image) -> np.ndarray:
+    """The prepared page's ink (1) without rules and box outlines."""
+    import cv2
+
+    ink = (np.asarray(prepared) < _INK_LEVEL).astype(np.uint8)
+    if not ink.any():
+        return ink
+    across = np.asarray(cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((1, _RULE_PX), np.uint8)))
+    down = np.asarray(cv2.morphologyEx(ink, cv2.MORPH_OPEN, np.ones((_RULE_PX, 1), np.uint8)))
+    return np.where((across > 0) | (down > 0), 0, ink).astype(np.uint8)
+
+
+def _sure(word: OcrWord) -> bool:
+    """Whether Tesseract's reading of the word needs no second opinion. Small text
+    always gets one: Tesseract splits small emails and codes it reads with confidence."""
+    return word.confidence >= SURE_CONFIDENCE and word.box.height >= SMALL_WORD_PX
+
+
+def _ink_bounds(ink: np.ndarray, box: Box) -> Box | None:
+    area = ink[box.y : box.bottom, box.x : box.right]
+    ys, xs = np.nonzero(area)
+    if ys.size == 0:
+        return None
+    return Box(
+        box.x + int(xs.min()),
+        box.y + int(ys.min()),
+        int(xs.max() - xs.min()) + 1,
+        int(ys.max() - ys.min()) + 1,
+    )
+
+
+def _merged(boxes: list[Box]) -> list[Box]:
+    """Overlapping boxes joined, until none overlap."""
+    pending = sorted(boxes, key=lambda b: (b.y, b.x))
+    changed = True
+    while changed:
+        changed = False
+        out: list[Box] = []
+        for box in pending:
+            for index, other in enumerate(out):
+                if _overlaps(box, other):
+                    out[index] = other.union(box)
+                    changed = True
+                    break
+            else:
+                out.append(box)
+        pending = out
+    return sorted(pending, key=lambda b: (b.y, b.x))
+
+
+_MOSAIC_GAP = 32  # white pixels between two crops on the mosaic
+
+
+def _second_pass(
+    second: OcrEngine, prepared: Image.Image, words: list[OcrWord], languages: LanguageSpec
+) -> list[OcrWord]:
+    """The second engine's words from the struggled regions, boxed to their ink; those
+    that only repeat a word Tesseract was sure of are left out.
+
+    The regions' crops (small text enlarged) are laid out on one white mosaic and
+    read in one call: one detection over the mosaic costs far less than one per crop.
+    """
+    regions = struggled_regions(prepared, words)
+    if not regions:
+        return []
+    ink = _text_ink(prepared)
+    scales = [_crop_scale(ink, region) for region in regions]
+    if sum(r.width * r.height * s * s for r, s in zip(regions, scales, strict=True)) > _MAX_MOSAIC_PIXELS:
+        scales = [1] * len(regions)
+    crops: list[tuple[Box, int, Image.Image]] = []
+    for region, scale in zip(regions, scales, strict=True):
+        crop = prepared.crop((region.x, region.y, region.right, region.bottom))
+        if scale > 1:
+            crop = crop.resize((crop.width * scale, crop.height * scale), Image.Resampling.LANCZOS)
+        crops.append((region, scale, crop))
+    mosaic, places = _mosaic([crop for _, _, crop in crops])
+    sure = [w for w in words if _sure(w)]
+    offset = 1 + max((w.line.block for w in words), default=0)
+    found: list[OcrWord] = []
+    for word in second.read(mosaic, languages):
+        index = _holder(word.box, places)
+        if index is None:
+            continue
+        place = places[index]
+        region, scale, _ = crops[index]
+        local = _scaled(
+            replace(
+                word, box=Box(word.box.x - place.x, word.box.y - place.y, word.box.width, word.box.height)
+            ),
+            scale,
+        ).box
+        left, top = max(0, local.x) + region.x, max(0, local.y) + region.y
+        right, bottom = min(region.right, local.right + region.x), min(region.bottom, local.bottom + region.y)
+        if right <= left or bottom <= top:
+            continue
+        box = Box(left, top, right - left, bottom - top)
+        box = _on_ink(ink, box)
+        if _repeats(word.text, box, sure):
+            continue
+        line = LineKey(offset + index, word.line.block, word.line.line)
+        found.append(replace(word, box=box, line=line))
+    found.sort(key=lambda w: (w.line.block, w.line.paragraph, w.line.line, w.box.x))
+    return found
+
+
+def _on_ink(ink: np.ndarray, box: Box) -> Box:
+    """A second-engine word box laid on the word's ink: tight, and widened over the
+    letters the engine's box cut off (its word boxes are estimated from the line),
+    across gaps narrower than a word space, by at most a line height each way."""
+    tight = _ink_bounds(ink, box)
+    if tight is None:
+        return box
+    columns: np.ndarray = np.asarray(ink[tight.y : tight.bottom].any(axis=0))
+    gap = max(2, tight.height // 6)
+    left, right = tight.x, tight.right
+    lowest, highest = max(0, box.x - box.height), min(columns.size, box.right + box.height)
+    while left > lowest:
+        start = max(lowest, left - gap)
+        hits = np.nonzero(columns[start:left])[0]
+        if hits.size == 0:
+            break
+        left = start + int(hits[0])
+    while right < highest:
+        end = min(highest, right + gap)
+        hits = np.nonzero(columns[right:end])[0]
+        if hits.size == 0:
+            break
+        right = right + int(hits[-1]) + 1
+    return _ink_bounds(ink, Box(left, box.y, right - left, box.height)) or tight
+
+
+def _repeats(text: str, box: Box, sure: list[OcrWord]) -> bool:
+    """Whether a second reading adds nothing: the same text as (or a piece of) a word
+    Tesseract was sure of, at the same place. A different reading is kept beside it:
+    which of the two is right is not known."""
+    key = _letters(text)
+    return not key or any(_overlaps(box, word.box) and key in _letters(word.text) for word in sure)
+
+
+def _letters(text: str) -> str:
+    return "".join(c for c in text.lower() if c.isalnum())
+
+
+def _holder(box: Box, places: list[Box]) -> int | None:
+    """The place on the mosaic that holds the box's centre."""
+    x, y = box.x + box.width // 2, box.y + box.height // 2
+    for index, place in enumerate(places):
+        if place.x <= x < place.right and place.y <= y < place.bottom:
+            return index
+    return None
+
+
+def _mosaic(crops: list[Image.Image]) -> tuple[Image.Image, list[Box]]:
+    """Crops laid out in rows on a white page about as wide as it is high."""
+    gap = _MOSAIC_GAP
+    area = sum((c.width + gap) * (c.height + gap) for c in crops)
+    width = max(max(c.width for c in crops) + 2 * gap, int(area**0.5))
+    places: list[Box] = []
+    x, y, row_height = gap, gap, 0
+    for crop in crops:
+        if x + crop.width + gap > width and x > gap:
+            x, y, row_height = gap, y + row_height + gap, 0
+        places.append(Box(x, y, crop.width, crop.height))
+        x += crop.width + gap
+        row_height = max(row_height, crop.height)
+    mosaic = Image.new("L", (width, y + row_height + gap), 255)
+    for crop, place in zip(crops, places, strict=True):
+        mosaic.paste(crop, (place.x, place.y))
+    return mosaic, places
+
+
+def _crop_scale(ink: np.ndarray, region: Box) -> int:
+    """Enlarge a crop whose ink rows are few (small text) to about the size the
+    detector reads best."""
+    rows = ink[region.y : region.bottom, region.x : region.right].any(axis=1)
+    runs = np.diff(np.concatenate(([0], rows.astype(np.int8), [0])))
+    starts, ends = np.nonzero(runs == 1)[0], np.nonzero(runs == -1)[0]
+    heights = [int(e - s) for s, e in zip(starts, ends, strict=True) if e - s >= 4]
+    if not heights:
+        return 1
+    text = float(median(heights))
+    return max(1, min(3, round(_TARGET_TEXT_PX / max(text, 1.0))))
 
 
 def _scaled(word: OcrWord, scale: int) -> OcrWord:

@@ -50,6 +50,7 @@ class WorkerSettings:
                 "language": os.environ.get("DEFAULT_LANGUAGE", ""),
                 "entities": os.environ.get("DEFAULT_ENTITIES", ""),
                 "score_threshold": os.environ.get("DEFAULT_SCORE_THRESHOLD", ""),
+                "ocr_mode": os.environ.get("DEFAULT_OCR_MODE", ""),
             },
         )
 

@@ -34,6 +34,7 @@ class Options:
     score_threshold: float = DEFAULT_SCORE_THRESHOLD
     entities: frozenset[str] | None = None
     fill_color: str = redaction.DEFAULT_FILL
+    ocr_mode: ocr.OcrMode = "thorough"
 
     @classmethod
     def parse(
@@ -42,6 +43,7 @@ class Options:
         score_threshold: float | str | None = None,
         entities: Iterable[str] | str | None = None,
         fill_color: str | None = None,
+        ocr_mode: str | None = None,
     ) -> Options:
         """Validate raw request values; every bad one raises ``InvalidRequest``."""
         if isinstance(entities, str):
@@ -51,6 +53,7 @@ class Options:
             score_threshold=_parse_threshold(score_threshold),
             entities=validate_entities(entities),
             fill_color=redaction.parse_fill_color(fill_color),
+            ocr_mode=_parse_ocr_mode(ocr_mode),
         )
 
 
@@ -76,6 +79,7 @@ class Analysis:
     language: LanguageSpec
     detection_mode: str
     ocr_engine: str
+    ocr_mode: str = "thorough"
     timings: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -128,6 +132,7 @@ class Analysis:
             "language": self.language.tesseract_string,
             "detection_mode": self.detection_mode,
             "ocr_engine": self.ocr_engine,
+            "ocr_mode": self.ocr_mode,
             "entity_counts": self.entity_counts(),
             "tokens": self.tokens,
             "timings_ms": {k: round(v * 1000, 1) for k, v in self.timings.items()},
@@ -148,6 +153,18 @@ def token_cost(characters: int, entities: int, pages: int) -> int:
     1 per started pair of entities found. A one-page scan with 2,500 characters
     and 10 entities costs 1 + 3 + 5 = 9."""
     return max(1, pages) + math.ceil(characters / 1000) + math.ceil(entities / 2)
+
+
+def _parse_ocr_mode(value: str | None) -> ocr.OcrMode:
+    """``thorough`` (the default: Tesseract, then RapidOCR where Tesseract struggled)
+    or ``fast`` (one Tesseract pass)."""
+    if value is None or value == "":
+        return "thorough"
+    mode = value.strip().lower() if isinstance(value, str) else value
+    for known in ocr.OCR_MODES:
+        if mode == known:
+            return known
+    raise InvalidRequest(f"ocr_mode must be one of: {', '.join(ocr.OCR_MODES)}.")
 
 
 def _parse_threshold(value: float | str | None) -> float:
@@ -171,15 +188,22 @@ class ImageAnonymizer:
         settings: Settings | None = None,
         ocr_engine: ocr.OcrEngine | None = None,
         detector: Detector | None = None,
+        second_ocr_engine: ocr.OcrEngine | None = None,
     ) -> None:
         self.settings = settings or Settings.from_env()
         self.ocr_engine = ocr_engine or ocr.build_engine(self.settings.ocr_engine, self.settings.tessdata_dir)
         self.detector = detector or Detector(self.settings.spacy_model_en)
+        # Thorough mode's second engine; its models load on first use (or in warm_up).
+        self.second_ocr_engine = second_ocr_engine or ocr.RapidOcrEngine()
 
-    def warm_up(self) -> None:
-        """Load the model and the OCR engine now, at cold start."""
+    def warm_up(self, ocr_mode: ocr.OcrMode = "thorough") -> None:
+        """Load the model and the OCR engines now, at cold start (RapidOCR only
+        when thorough mode, the default, may be asked for)."""
         self.detector.warm_up("en")
-        self.ocr_engine.read(Image.new("L", (64, 32), 255), parse_language("en"))
+        blank = Image.new("L", (64, 32), 255)
+        self.ocr_engine.read(blank, parse_language("en"))
+        if ocr_mode == "thorough":
+            self.second_ocr_engine.read(blank, parse_language("en"))
 
     def analyze(self, data: bytes, options: Options) -> Analysis:
         """Find PII on every page of the image."""
@@ -209,7 +233,9 @@ class ImageAnonymizer:
         per_page: list[list[Finding]] = []
         for index, page in enumerate(decoded.pages):
             started = time.perf_counter()
-            words = ocr.read_page(self.ocr_engine, page, options.language)
+            words = ocr.read_page(
+                self.ocr_engine, page, options.language, options.ocr_mode, self.second_ocr_engine
+            )
             timings["ocr"] += time.perf_counter() - started
             started = time.perf_counter()
             text = mapping.layout_text(words)
@@ -243,6 +269,7 @@ class ImageAnonymizer:
             language=options.language,
             detection_mode=self.detector.mode(language),
             ocr_engine=self.ocr_engine.name,
+            ocr_mode=options.ocr_mode,
             timings=timings,
         )
         return analysis, per_page
