@@ -1,18 +1,26 @@
-"""Benchmark worker for OUR redactor; runs in the project's venv (see workerlib)."""
+"""Benchmark worker for OUR redactor; runs in the project's venv (see workerlib).
+
+--ocr-mode thorough|fast   the option every image is redacted with (default thorough)
+"""
 
 from __future__ import annotations
 
+import argparse
 from typing import Any
 
 import workerlib
 
 
-def setup() -> workerlib.Redact:
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--ocr-mode", choices=("thorough", "fast"), default="thorough")
+
+
+def setup(ocr_mode: str) -> workerlib.Redact:
     from image_anonymizer.service import ImageAnonymizer, Options
 
+    options = Options.parse(fill_color="black", ocr_mode=ocr_mode)
     anonymizer = ImageAnonymizer()
-    anonymizer.warm_up()
-    options = Options.parse(fill_color="black")
+    anonymizer.warm_up(options.ocr_mode)
 
     def redact(data: bytes) -> tuple[bytes, dict[str, Any]]:
         result = anonymizer.redact(data, options)
@@ -35,6 +43,6 @@ def is_expected(error: BaseException) -> bool:
 
 
 if __name__ == "__main__":
-    args = workerlib.arguments()
+    args = workerlib.arguments(configure)
     workerlib.block_network()
-    workerlib.run(args, setup, is_expected)
+    workerlib.run(args, lambda: setup(args.ocr_mode), is_expected)

@@ -1,4 +1,5 @@
-"""Grouped bar charts (ours vs peer) from the summary run.py writes; needs matplotlib.
+"""Grouped bar charts (ours thorough, ours fast, peer) from the summary run.py writes;
+needs matplotlib.
 
 bench/.venv-peer/bin/python bench/plots.py bench/.corpus/summary.json bench/plots
 """
@@ -15,8 +16,12 @@ import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 
-COLORS = {"ours": "#2b6cb0", "peer": "#dd6b20"}
-LABELS = {"ours": "ours (image-anonymizer)", "peer": "presidio-image-redactor"}
+COLORS = {"ours": "#2b6cb0", "ours-fast": "#90cdf4", "peer": "#dd6b20"}
+LABELS = {
+    "ours": "ours, thorough (image-anonymizer)",
+    "ours-fast": "ours, --ocr-mode fast",
+    "peer": "presidio-image-redactor",
+}
 
 
 def grouped(
@@ -27,14 +32,16 @@ def grouped(
     ylabel: str,
     percent: bool,
 ) -> None:
-    figure, axes = plt.subplots(figsize=(max(7.0, 0.85 * len(groups) + 2), 4.2), dpi=110)
-    width = 0.38
-    for offset, who in ((-width / 2, "ours"), (width / 2, "peer")):
+    figure, axes = plt.subplots(figsize=(max(7.0, 1.1 * len(groups) + 2), 4.2), dpi=110)
+    series = [who for who in COLORS if who in values]
+    width = 0.8 / len(series)
+    for position, who in enumerate(series):
+        offset = (position - (len(series) - 1) / 2) * width
         heights = [0.0 if v is None else (100 * v if percent else v) for v in values[who]]
         bars = axes.bar(
             [i + offset for i in range(len(groups))], heights, width, label=LABELS[who], color=COLORS[who]
         )
-        axes.bar_label(bars, fmt="%.0f" if percent else "%.2f", fontsize=7, padding=1)
+        axes.bar_label(bars, fmt="%.0f" if percent else "%.2f", fontsize=6, padding=1)
     axes.set_xticks(range(len(groups)), groups, rotation=30, ha="right", fontsize=8)
     axes.set_ylabel(ylabel)
     if percent:
@@ -52,7 +59,7 @@ def main(summary_path: Path, out: Path) -> None:
     out.mkdir(parents=True, exist_ok=True)
     categories = ["all", *summary["categories"]]
     types = summary["entity_types"]
-    ours, peer = summary["ours"], summary["peer"]
+    who_all = [w for w in COLORS if w in summary]
 
     def by_group(who: dict[str, Any], key: str) -> list[float | None]:
         return [who["by_group"].get(c, {}).get(key) for c in categories]
@@ -61,7 +68,7 @@ def main(summary_path: Path, out: Path) -> None:
         out / "entity_recall_by_category.png",
         "Entity recall by category (all words of an entity >= 80% covered)",
         categories,
-        {"ours": by_group(ours, "entity_recall"), "peer": by_group(peer, "entity_recall")},
+        {w: by_group(summary[w], "entity_recall") for w in who_all},
         "% of entities redacted",
         True,
     )
@@ -69,7 +76,7 @@ def main(summary_path: Path, out: Path) -> None:
         out / "over_redaction_by_category.png",
         "Over-redaction by category (non-PII words >= 50% covered)",
         categories,
-        {"ours": by_group(ours, "over_redaction"), "peer": by_group(peer, "over_redaction")},
+        {w: by_group(summary[w], "over_redaction") for w in who_all},
         "% of non-PII words covered",
         True,
     )
@@ -77,7 +84,7 @@ def main(summary_path: Path, out: Path) -> None:
         out / "entity_recall_by_type.png",
         "Entity recall by entity type",
         types,
-        {w: [summary[w]["by_type"].get(t, {}).get("recall") for t in types] for w in ("ours", "peer")},
+        {w: [summary[w]["by_type"].get(t, {}).get("recall") for t in types] for w in who_all},
         "% of entities redacted",
         True,
     )
@@ -87,7 +94,7 @@ def main(summary_path: Path, out: Path) -> None:
         summary["categories"],
         {
             w: [summary[w]["timing"]["by_category_median_s"].get(c) for c in summary["categories"]]
-            for w in ("ours", "peer")
+            for w in who_all
         },
         "seconds",
         False,

@@ -51,12 +51,15 @@ def block_network() -> None:
     socket.getaddrinfo = getaddrinfo
 
 
-def arguments() -> argparse.Namespace:
+def arguments(configure: Callable[[argparse.ArgumentParser], None] | None = None) -> argparse.Namespace:
+    """The common arguments; ``configure`` adds a worker's own."""
     parser = argparse.ArgumentParser()
     parser.add_argument("--jobs", type=Path, required=True)
     parser.add_argument("--results", type=Path, required=True)
     parser.add_argument("--launched", type=float, required=True, help="time.time() at process launch")
     parser.add_argument("--cold-only", action="store_true", help="get ready, report cold start, exit")
+    if configure is not None:
+        configure(parser)
     return parser.parse_args()
 
 
