@@ -250,6 +250,18 @@ def prepare_for_ocr(page: Image.Image, darken_faint_text: bool = False) -> Image
     bubbles) the region is inverted; every pixel is divided by its background, so
     grey and coloured grounds become white, and a gamma darkens faint grey text.
     """
+    ratio, gamma_where = _flatten(page)
+    return _darkened(ratio, None if darken_faint_text else gamma_where)
+
+
+def _flatten(page: Image.Image) -> tuple[np.ndarray, np.ndarray | None]:
+    """The page divided by its background (dark regions inverted), and where the
+    gamma belongs: ``None`` for everywhere.
+
+    The gamma darkens faint text. On grey or coloured grounds always; on a white
+    ground only when the page is clean (a screenshot), since on a noisy scan it turns
+    the noise into speckle; the enlarged pass for small text always asks for it.
+    """
     grey = _to_grey(page)
     reduction = _BACKGROUND_REDUCTION * (2 if grey.width * grey.height > 4_000_000 else 1)
     window = _BACKGROUND_WINDOW if reduction == _BACKGROUND_REDUCTION else _BACKGROUND_WINDOW // 2 + 1
@@ -262,15 +274,14 @@ def prepare_for_ocr(page: Image.Image, darken_faint_text: bool = False) -> Image
         pixels = np.where(dark, 255 - pixels, pixels)
         background = np.where(dark, 255 - background, background)
     ratio = np.minimum(pixels * 255 // np.maximum(background, 1), 255).astype(np.uint8)
-    # The gamma darkens faint text. On grey or coloured grounds always; on a white
-    # ground only when the page is clean (a screenshot), since on a noisy scan it turns
-    # the noise into speckle; the enlarged pass for small text always asks for it.
-    coloured = background < 200
-    if darken_faint_text or not _is_noisy(ratio):
-        coloured = np.ones(background.shape, dtype=bool)
-    if coloured.any():
-        ratio = np.where(coloured, _GAMMA_TABLE[ratio], ratio)
-    return Image.fromarray(ratio, "L")
+    return ratio, (background < 200 if _is_noisy(ratio) else None)
+
+
+def _darkened(ratio: np.ndarray, where: np.ndarray | None) -> Image.Image:
+    """The flattened page with the gamma applied where asked (``None``: everywhere)."""
+    if where is None:
+        return Image.fromarray(_GAMMA_TABLE[ratio], "L")
+    return Image.fromarray(np.where(where, _GAMMA_TABLE[ratio], ratio), "L")
 
 
 def _is_noisy(ratio: np.ndarray) -> bool:
@@ -301,11 +312,12 @@ def read_page(
     sure of. The engines' confidences are not comparable, so nothing is dropped by
     confidence: a different second reading of a word sits beside the first.
     """
-    prepared = prepare_for_ocr(page)
+    ratio, gamma_where = _flatten(page)
+    prepared = _darkened(ratio, gamma_where)
     words = engine.read(prepared, languages)
     if mode == "fast":
         return words
-    words = _enlarged_pass(engine, page, prepared, words, languages)
+    words = _enlarged_pass(engine, ratio, prepared, words, languages)
     if second is None:
         return words
     return words + _second_pass(second, prepared, words, languages)
@@ -313,7 +325,7 @@ def read_page(
 
 def _enlarged_pass(
     engine: OcrEngine,
-    page: Image.Image,
+    flattened: np.ndarray,
     prepared: Image.Image,
     words: list[OcrWord],
     languages: LanguageSpec,
@@ -324,7 +336,8 @@ def _enlarged_pass(
     scale = 2 if text_height >= 8 or not text_height else 3
     if prepared.width * prepared.height * scale * scale > MAX_UPSCALED_PIXELS:
         return words
-    darkened = prepare_for_ocr(page, darken_faint_text=True)
+    # Small grey UI text needs the gamma most: darken everywhere before enlarging.
+    darkened = _darkened(flattened, None)
     enlarged = darkened.resize((prepared.width * scale, prepared.height * scale), Image.Resampling.LANCZOS)
     second = [_scaled(word, scale) for word in engine.read(enlarged, languages)]
     gaps = [w for w in words if not any(_overlaps(w.box, other.box) for other in second)]
