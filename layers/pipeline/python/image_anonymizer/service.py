@@ -208,7 +208,7 @@ class ImageAnonymizer:
     def analyze(self, data: bytes, options: Options) -> Analysis:
         """Find PII on every page of the image."""
         decoded = formats.decode(data, self.settings)
-        return self._guarded(lambda: self._analyze(decoded, options)[0])
+        return self._guarded(lambda: self._analyze(decoded, options))
 
     def redact(self, data: bytes, options: Options) -> Redaction:
         """Cover every finding on every page; encode like the upload, metadata-free."""
@@ -223,14 +223,11 @@ class ImageAnonymizer:
         except Exception as error:
             raise ProcessingFailed("The image could not be processed.") from error
 
-    def _analyze(
-        self, decoded: formats.DecodedImage, options: Options
-    ) -> tuple[Analysis, list[list[Finding]]]:
+    def _analyze(self, decoded: formats.DecodedImage, options: Options) -> Analysis:
         require_installed(options.language, self.settings.tessdata_dir)
         timings = {"ocr": 0.0, "detection": 0.0}
         language = options.language.primary
         pages: list[PageAnalysis] = []
-        per_page: list[list[Finding]] = []
         for index, page in enumerate(decoded.pages):
             started = time.perf_counter()
             words = ocr.read_page(
@@ -262,8 +259,7 @@ class ImageAnonymizer:
                     index, page.width, page.height, text.text, len(words), confidence, tuple(findings)
                 )
             )
-            per_page.append(findings)
-        analysis = Analysis(
+        return Analysis(
             image_format=decoded.format,
             pages=tuple(pages),
             language=options.language,
@@ -272,17 +268,16 @@ class ImageAnonymizer:
             ocr_mode=options.ocr_mode,
             timings=timings,
         )
-        return analysis, per_page
 
     def _redact(self, decoded: formats.DecodedImage, options: Options) -> Redaction:
-        analysis, per_page = self._analyze(decoded, options)
+        analysis = self._analyze(decoded, options)
         started = time.perf_counter()
         palette = decoded.format is formats.GIF
         redacted = tuple(
             redaction.redact_page(
-                page, [box for f in findings for box in f.boxes], options.fill_color, palette
+                page, [box for f in found.findings for box in f.boxes], options.fill_color, palette
             )
-            for page, findings in zip(decoded.pages, per_page, strict=True)
+            for page, found in zip(decoded.pages, analysis.pages, strict=True)
         )
         image = formats.encode(redacted, decoded, self.settings)
         analysis.timings["redaction"] = time.perf_counter() - started
