@@ -28,11 +28,9 @@ from pydantic import BaseModel, Field
 from . import errors
 from .catalogue import ENTITY_CATALOGUE
 from .jobs import JobStore
-from .plans import PlanResolver, plan_limit_bytes
+from .plans import MB, PlanResolver, plan_limit_bytes
 from .service import ImageAnonymizer, Options
 from .uploads import JobNotFound, UploadService
-
-MB = 1024 * 1024
 
 # Domain error code → HTTP status. The only place that knows both.
 STATUS_BY_CODE: dict[str, int] = {

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from .catalogue import DEFAULT_SCORE_THRESHOLD, ENTITY_CATALOGUE
+from .drop_folder import write_atomically
 from .errors import AnonymizerError, ProcessingFailed
 from .formats import SUPPORTED_FORMATS, detect_format
 from .plans import PLAN_LIMITS
@@ -171,10 +171,10 @@ def _redact(args: argparse.Namespace) -> int:
             continue
         target = _output_path(args.output, relative, data)
         target.parent.mkdir(parents=True, exist_ok=True)
-        _write_atomically(target, result.image)
+        write_atomically(target, result.image)
         summary = result.analysis.to_dict()
         if args.findings:
-            _write_atomically(
+            write_atomically(
                 target.with_name(target.name + ".json"),
                 json.dumps(summary, indent=2, ensure_ascii=False).encode(),
             )
@@ -199,12 +199,6 @@ def _output_path(output: Path, relative: Path, data: bytes) -> Path:
         valid.add("tif")
     name = relative if suffix in valid else relative.with_suffix("." + image_format.extension)
     return output / name
-
-
-def _write_atomically(target: Path, data: bytes) -> None:
-    temporary = target.with_name(f".{target.name}.part")
-    temporary.write_bytes(data)
-    os.replace(temporary, target)
 
 
 def _watch(args: argparse.Namespace) -> int:

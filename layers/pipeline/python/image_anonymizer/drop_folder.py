@@ -15,9 +15,12 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import AnonymizerError, ProcessingFailed
-from .service import ImageAnonymizer, Options
+
+if TYPE_CHECKING:  # the CLI imports this module for write_atomically without loading the model
+    from .service import ImageAnonymizer, Options
 
 PART_SUFFIX = ".part"
 FAILED_FOLDER = "failed"
@@ -31,7 +34,8 @@ class DropResult:
     entities: int = 0
 
 
-def _write_atomically(target: Path, data: bytes) -> None:
+def write_atomically(target: Path, data: bytes) -> None:
+    """Write to a temporary name beside the target, then rename: never a half file."""
     target.parent.mkdir(parents=True, exist_ok=True)
     temporary = target.with_name(target.name + PART_SUFFIX)
     with open(temporary, "wb") as handle:
@@ -84,15 +88,15 @@ class DropFolder:
             if isinstance(error, ProcessingFailed):
                 raise
             target = self.outbox / FAILED_FOLDER / relative
-            _write_atomically(target, data)
+            write_atomically(target, data)
             reason = {"error": error.code, "message": error.message, "source": str(relative)}
-            _write_atomically(target.with_name(target.name + ".error.json"), json.dumps(reason).encode())
+            write_atomically(target.with_name(target.name + ".error.json"), json.dumps(reason).encode())
             source.unlink()
             return DropResult(source, "failed", target)
         target = self.outbox / relative
         summary = redaction.analysis.to_dict()
-        _write_atomically(target, redaction.image)
-        _write_atomically(
+        write_atomically(target, redaction.image)
+        write_atomically(
             target.with_name(target.name + ".json"),
             json.dumps(summary, indent=2, ensure_ascii=False).encode(),
         )
