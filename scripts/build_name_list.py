@@ -1,4 +1,4 @@
-"""Rebuild image_anonymizer/data/given_names_and_surnames.txt (run by hand, not at build time).
+"""Rebuild image_anonymizer/data/given_names.txt and surnames.txt (by hand, not at build time).
 
 Source: the 1990 US Census name frequency files (public domain), as shipped in the
 `names` package on PyPI (MIT): every given name (male and female) and the most
@@ -25,12 +25,15 @@ def main(source: Path) -> None:
         lines = (source / name).read_text().splitlines()[:limit]
         return [line.split()[0].lower() for line in lines if line.strip()]
 
-    names = set(first_column("dist.male.first") + first_column("dist.female.first"))
-    names |= set(first_column("dist.all.last", SURNAMES))
-    header = "# Given names and the 10,000 commonest surnames, 1990 US Census (public domain).\n"
-    header += "# Built by scripts/build_name_list.py; one lower-case name a line.\n"
-    (OUT / "given_names_and_surnames.txt").write_text(header + "\n".join(sorted(names)) + "\n")
-    print(f"{len(names)} names")
+    given = set(first_column("dist.male.first") + first_column("dist.female.first"))
+    surnames = set(first_column("dist.all.last", SURNAMES))
+    source_line = "# 1990 US Census (public domain); built by scripts/build_name_list.py; lower-case.\n"
+    for file, names, what in (
+        ("given_names.txt", given, "Given names, male and female"),
+        ("surnames.txt", surnames, f"The {SURNAMES:,} commonest surnames"),
+    ):
+        (OUT / file).write_text(f"# {what}.\n" + source_line + "\n".join(sorted(names)) + "\n")
+        print(f"{file}: {len(names)} names")
 
 
 if __name__ == "__main__":

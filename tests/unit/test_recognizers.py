@@ -119,8 +119,22 @@ def test_given_weak_patterns_without_context_then_nothing(detector: Detector) ->
 def test_given_a_label_alone_above_its_value_then_the_value_is_found(detector: Detector) -> None:
     assert found(detector, "NAME\nDiego Green\n\nEMAIL\ndg@example.com", "PERSON") == ["Diego Green"]
     assert found(detector, "Age\n40\nSex\nM", "AGE") == ["40"]
-    # A row of labels over a row of values: the 6 under "Date of birth" is no age.
-    assert found(detector, "Date of birth * Age\n6 September 2004 40", "AGE") == []
+    # A row of labels over a row of values: the age is the last number, not the 6 of the date.
+    assert found(detector, "Date of birth * Age\n6 September 2004 40", "AGE") == ["40"]
+    assert found(detector, "Date of birth * Age\n11/25/1997 62\n\nHome address", "AGE") == ["62"]
+
+
+def test_given_a_name_with_no_context_then_given_name_and_surname_are_enough(detector: Detector) -> None:
+    text = "Inbox\n\nEmily Haddad\nRe: Contract renewal\n\nROBINSON BRIAN\n\nCashier: Ingrid"
+    names = " ".join(found(detector, text, "PERSON"))
+    for part in ("Emily Haddad", "ROBINSON BRIAN", "Ingrid"):
+        assert part in names, (part, names)
+    assert found(detector, "OLIVE OIL 1L\nGrace Period ends\nJune Sale now on", "PERSON") == []
+
+
+def test_given_age_phrases_then_ages_but_not_turns_of_the_road(detector: Detector) -> None:
+    assert found(detector, "she turns 49 next week", "AGE") == ["49"]
+    assert found(detector, "Turn 5 left, then it turns 90 degrees", "AGE") == []
 
 
 def test_given_a_date_line_above_a_street_then_the_date_is_no_address(detector: Detector) -> None:

@@ -17,7 +17,7 @@ from presidio_analyzer import predefined_recognizers as pr
 from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
 
 from .catalogue import DEFAULT_ENTITIES, DEFAULT_SCORE_THRESHOLD, ENTITY_CATALOGUE
-from .lexicon import Vocabulary, is_wide_place
+from .lexicon import Vocabulary, given_names, is_wide_place, known_names
 
 _MONTHS = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
@@ -40,13 +40,20 @@ _DOB_CONTEXT_RE = re.compile(
 _AGE_LABEL = r"(?:age[d]?|alter|âge|edad)"
 _AGE_AFTER_LABEL_RE = re.compile(
     rf"(?:\b{_AGE_LABEL}[ \t]*[:=\-]?[ \t]*|^[ \t]*{_AGE_LABEL}[ \t]*[:*]?[ \t]*\n[ \t]*)"
-    rf"(\d{{1,3}})\b(?![ \t]*{_MONTHS})",
+    rf"(\d{{1,3}})\b(?![/.\-]\d)(?![ \t]*{_MONTHS})",
     re.IGNORECASE | re.MULTILINE,
 )
-# "39 years old", "42-year-old", "39 y/o": a number of years is an age only when it is old.
+# "39 years old", "42-year-old", "39 y/o", "she turns 49": a number of years is an age
+# only when it is old, or turned.
 _AGE_PHRASE_RE = re.compile(
-    r"\b(\d{1,3})\s*-?\s*(?:(?:years?|yrs?)\s*-?\s*old|y/o|yo)\b",
+    r"\b(\d{1,3})\s*-?\s*(?:(?:years?|yrs?)\s*-?\s*old|y/o|yo)\b"
+    r"|\bturn(?:s|ed|ing)[ \t]+(\d{1,3})\b(?![.,:/]\d)(?![ \t]*(?:%|°|degrees|left|right|pages?))",
     re.IGNORECASE,
+)
+# A row of labels over a row of values, "Age" the last label: the age is the line's
+# last number ("Date of birth * Age\n11/25/1997 62").
+_AGE_LAST_IN_ROW_RE = re.compile(
+    r"\bage[ \t]*[*:]?[ \t]*\n\n?[^\n]*?[ \t](\d{1,3})[ \t]*$", re.IGNORECASE | re.MULTILINE
 )
 _DOMAIN_RE = re.compile(
     r"(?<![@\w./-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}\b(?![@\w-])", re.IGNORECASE
@@ -70,7 +77,7 @@ _STREET_TYPES = (
 # "1200 Market Street", "42 W. 7th Ave", "Apt 4B": the parts of an address NER leaves out.
 # The street's name is words or an ordinal, never a bare number ("15 January 2024\n9285
 # Lincoln Place" is a date, then a street).
-_STREET_WORD = r"(?:[A-Z][\w'.-]*|\d{1,3}(?:st|nd|rd|th))"
+_STREET_WORD = r"(?:(?-i:[A-Z])[\w'.-]*|\d{1,3}(?:st|nd|rd|th))"
 _STREET_RE = re.compile(
     rf"\b\d{{1,6}}[A-Za-z]?(?:\s+(?:[NSEW]\.?|north|south|east|west))?(?:\s+{_STREET_WORD}){{1,4}}?"
     rf"\s+{_STREET_TYPES}\b\.?(?:,?\s+(?:apt|apartment|suite|ste|unit|#)\.?\s*[\w-]+)?",
@@ -108,13 +115,14 @@ _PARAGRAPH_LINE_BREAK_RE = re.compile(r"(?<!\n)\n(?!\n)")
 _NAME_LABELS = (
     r"(?:dear|attn\.?|attention|name|full\s+name|patient|client|customer|employee|applicant|"
     r"cardholder|card\s+holder|account\s+holder|holder|insured|member|guardian|mr\.?|mrs\.?|ms\.?|"
-    r"miss|dr\.?|sincerely,?|regards,?|signed)"
+    r"miss|dr\.?|sincerely,?|regards,?|signed|cashier|served\s+by|server|clerk|teller|agent|"
+    r"emergency\s+contact|next\s+of\s+kin)"
 )
 _NAME_WORD = r"(?:[A-Z][a-z'’-]+|[A-Z]{2,})"
 # The label before the name on its line, or alone on the line above ("NAME\nDiego Green").
 _NAME_AFTER_LABEL_RE = re.compile(
     rf"(?:\b{_NAME_LABELS}[:,]?[ \t]+|^[ \t]*{_NAME_LABELS}[ \t]*[:*]?[ \t]*\n[ \t]*)"
-    rf"({_NAME_WORD}(?:[ \t]+(?:[A-Z]\.|{_NAME_WORD})){{1,2}})\b",
+    rf"({_NAME_WORD}(?:[ \t]+(?:[A-Z]\.|{_NAME_WORD})){{0,2}})\b",
     re.IGNORECASE | re.MULTILINE,
 )
 
@@ -215,12 +223,12 @@ class Detector:
         model = self._english_model if language == "en" else _installed_spacy_model(language)
         nlp_engine = _OfflineSpacyNlpEngine(language, model)
         nlp_engine.load()
+        vocabulary = _english_vocabulary(nlp_engine.pipeline) if language == "en" else None
         registry = RecognizerRegistry(supported_languages=[language])
-        for recognizer in _recognizers(language, with_ner=model is not None, tld=self._tld):
+        for recognizer in _recognizers(language, model is not None, self._tld, vocabulary):
             registry.add_recognizer(recognizer)
         analyzer = AnalyzerEngine(registry=registry, nlp_engine=nlp_engine, supported_languages=[language])
         supported = frozenset(analyzer.get_supported_entities(language=language)) & ENTITY_CATALOGUE.keys()
-        vocabulary = _english_vocabulary(nlp_engine.pipeline) if language == "en" else None
         return _Analyzer(analyzer, "ner" if model is not None else "patterns", supported, vocabulary)
 
 
@@ -259,12 +267,15 @@ def _elsewhere_on_the_page(detections: list[Detection], text: str) -> list[Detec
     if not names:
         return []
     covered = {(d.start, d.end) for d in detections if d.entity_type == "PERSON"}
-    pattern = re.compile(rf"(?:\b[A-Z][a-z'’-]+[ \t]+)?\b(?:{'|'.join(map(re.escape, sorted(names)))})\b")
-    return [
-        Detection("PERSON", m.start(), m.end(), 0.6, "NamePropagation")
-        for m in pattern.finditer(text)
-        if (m.start(), m.end()) not in covered
-    ]
+    pattern = re.compile(rf"(\b[A-Z][a-z'’-]+[ \t]+)?\b(?:{'|'.join(map(re.escape, sorted(names)))})\b")
+    found = []
+    for match in pattern.finditer(text):
+        before = match.group(1)
+        # The capitalised word before the name is its first name, unless it is a label ("Dear").
+        start = match.end(1) if before and before.strip().lower() in _FIELD_LABELS else match.start()
+        if (start, match.end()) not in covered:
+            found.append(Detection("PERSON", start, match.end(), 0.6, "NamePropagation"))
+    return found
 
 
 def _drop_parts_of_emails(detections: list[Detection]) -> list[Detection]:
@@ -366,7 +377,7 @@ def _line_before(text: str, start: int) -> str:
 # address-driven ones, whose loose capitalised-word patterns can take a label in).
 _LABEL_TRIMMED_RECOGNIZERS = frozenset({"SpacyRecognizer", "LabelledNameRecognizer", "AddressRecognizer"})
 # Analysed on the paragraph-joined text too, these would run into the next line's words.
-_LINE_BOUND_RECOGNIZERS = frozenset({"SpacyRecognizer", "LabelledNameRecognizer"})
+_LINE_BOUND_RECOGNIZERS = frozenset({"SpacyRecognizer", "LabelledNameRecognizer", "GivenNameRecognizer"})
 # Presidio's weak patterns score below this unless a context word raised them.
 _CONTEXT_SCORE = 0.4
 _WEAK_PATTERN_TYPES = frozenset(
@@ -474,7 +485,9 @@ _IGNORED_NER_LABELS = [
 ]
 
 
-def _recognizers(language: str, with_ner: bool, tld: Any) -> list[EntityRecognizer]:
+def _recognizers(
+    language: str, with_ner: bool, tld: Any, vocabulary: Vocabulary | None
+) -> list[EntityRecognizer]:
     recognizers: list[EntityRecognizer] = [
         pr.CreditCardRecognizer(supported_language=language),
         pr.CryptoRecognizer(supported_language=language),
@@ -493,6 +506,8 @@ def _recognizers(language: str, with_ner: bool, tld: Any) -> list[EntityRecogniz
     ]
     if language == "en":
         recognizers.append(LabelledNameRecognizer(language))
+    if vocabulary is not None:
+        recognizers.append(GivenNameRecognizer(language, vocabulary))
     if language == "en":
         recognizers.append(AddressRecognizer(language))
         recognizers += [
@@ -575,7 +590,7 @@ class DomainRecognizer(_RegexRecognizer):
 
 
 class AgeRecognizer(_RegexRecognizer):
-    """Ages: a number after an age label, or a number of years old."""
+    """Ages: a number after an age label or under it, a number of years old, turning N."""
 
     ENTITY = "AGE"
 
@@ -584,9 +599,14 @@ class AgeRecognizer(_RegexRecognizer):
         for match in _AGE_AFTER_LABEL_RE.finditer(text):
             if 0 < int(match.group(1)) <= 125:
                 results.append(self._result(match.start(1), match.end(1), 0.75))
-        for match in _AGE_PHRASE_RE.finditer(text):
+        for match in _AGE_LAST_IN_ROW_RE.finditer(text):
             if 0 < int(match.group(1)) <= 125:
-                results.append(self._result(match.start(), match.end(), 0.6))
+                results.append(self._result(match.start(1), match.end(1), 0.6))
+        for match in _AGE_PHRASE_RE.finditer(text):
+            years = match.group(1) or match.group(2)
+            if 0 < int(years) <= 125:
+                start = match.start() if match.group(1) else match.start(2)
+                results.append(self._result(start, match.end(), 0.6))
         return results
 
 
@@ -645,3 +665,40 @@ class LabelledNameRecognizer(_RegexRecognizer):
             if all(w[0].isupper() for w in words) and name.lower() not in _FIELD_LABELS:
                 results.append(self._result(match.start(1), match.end(1), 0.7))
         return results
+
+
+# Two capitalised words on a line, an initial between them allowed; tried at every word.
+_TWO_WORDS_RE = re.compile(
+    r"(?<![\w'’-])(?=([A-Z][a-z'’-]+|[A-Z]{2,})[ \t]+(?:[A-Z]\.[ \t]+)?([A-Z][A-Za-z'’-]+)(?![\w'’-]))"
+)
+
+
+class GivenNameRecognizer(_RegexRecognizer):
+    """A given name and a surname with no context at all, as in a mail list, a chat
+    sidebar or a form's value row ("Amelia Schneider", "ROBINSON BRIAN"), which the
+    small NER model often misses: one word a known given name (1990 US Census), the
+    other a known name or no ordinary word. "Grace Period" and "OLIVE OIL" are not."""
+
+    ENTITY = "PERSON"
+
+    def __init__(self, language: str, vocabulary: Vocabulary) -> None:
+        super().__init__(language)
+        self._vocabulary = vocabulary
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
+        results = []
+        for match in _TWO_WORDS_RE.finditer(text):
+            first, last = match.group(1), match.group(2)
+            if first.isupper() != last.isupper() and not last.istitle():
+                continue
+            if self._names_a_person(first, last) or (first.isupper() and self._names_a_person(last, first)):
+                results.append(self._result(match.start(1), match.end(2), 0.6))
+        return results
+
+    def _names_a_person(self, given: str, other: str) -> bool:
+        given, other = given.lower(), other.lower().strip("'’-")
+        if given not in given_names():
+            return False
+        if self._vocabulary.is_ordinary(given):  # "June", "Grace": only with a surname that is no word
+            return other in known_names() and not self._vocabulary.is_ordinary(other)
+        return other in known_names() or not self._vocabulary.is_ordinary(other)

@@ -63,11 +63,21 @@ _WIDE_PLACES = frozenset(
 )
 
 
+def _names(file: str) -> frozenset[str]:
+    text = resources.files(__package__).joinpath("data", file).read_text("utf-8")
+    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
+
+
+@cache
+def given_names() -> frozenset[str]:
+    """Given names, lower-case."""
+    return _names("given_names.txt")
+
+
 @cache
 def known_names() -> frozenset[str]:
     """Given names and common surnames, lower-case."""
-    text = resources.files(__package__).joinpath("data/given_names_and_surnames.txt").read_text("utf-8")
-    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
+    return given_names() | _names("surnames.txt")
 
 
 def is_wide_place(text: str) -> bool:
