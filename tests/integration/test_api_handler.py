@@ -245,6 +245,51 @@ def test_given_redact_event_then_base64_image_with_pii_painted(
     assert_redacted(decode(sent), out, words, rgb, tolerance)
 
 
+@pytest.mark.parametrize(
+    ("fields", "status", "added"),
+    [({}, "clean", "0"), ({"verify": "false"}, "skipped", "0"), ({"ocr_mode": "fast"}, "skipped", "0")],
+)
+def test_given_verify_form_field_then_the_verification_headers_say_what_was_done(
+    fields: dict[str, str], status: str, added: str
+) -> None:
+    response = invoke(image_event("/redact-image", gen.png_bytes(), **fields))
+    assert response["statusCode"] == 200, response["body"][:300]
+    assert header(response, "X-Verification") == status
+    assert header(response, "X-Verification-Added") == added
+    _, words = gen.sample_image()
+    assert_redacted(decode(gen.png_bytes()), decode(base64.b64decode(response["body"])), words)
+
+
+def test_given_unknown_verify_value_then_400_naming_the_field() -> None:
+    response = invoke(image_event("/redact-image", gen.png_bytes(), verify="maybe"))
+    assert "verify" in assert_error(response, 400, "invalid_request")
+
+
+class _FailingSecondReading:
+    """The real engine, raising on its second reading: the verification's, in fast mode."""
+
+    def __init__(self, engine: Any) -> None:
+        self.name = engine.name
+        self.engine = engine
+        self.reads = 0
+
+    def read(self, image: Any, languages: Any) -> Any:
+        self.reads += 1
+        if self.reads == 2:
+            raise RuntimeError("crashed reading " + gen.EMAIL)
+        return self.engine.read(image, languages)
+
+
+def test_given_verification_fails_then_500_and_no_image(monkeypatch: pytest.MonkeyPatch) -> None:
+    engine = _FailingSecondReading(api.anonymizer.ocr_engine)
+    monkeypatch.setattr(api.anonymizer, "ocr_engine", engine)
+    response = invoke(image_event("/redact-image", gen.png_bytes(), ocr_mode="fast", verify="true"))
+    assert engine.reads == 2
+    message = assert_error(response, 500, "internal_error")
+    assert message == "The image could not be processed."
+    assert gen.EMAIL not in response["body"]
+
+
 # ---------------------------------------------------------------- caps
 
 

@@ -87,3 +87,21 @@ def test_entities_lists_the_catalogue() -> None:
     assert result.returncode == 0
     names = {e["entity_type"] for e in json.loads(result.stdout)}
     assert len(names) >= 25 and {"SG_NRIC_FIN", "DATE_OF_BIRTH", "AGE", "DOMAIN_NAME"} <= names
+
+
+def test_given_verify_flags_then_redact_reports_the_verification(tmp_path: Path) -> None:
+    image, words = render(LINES, size=(900, 140))
+    path = tmp_path / "scan.png"
+    path.write_bytes(encode(image, "PNG"))
+    checked = run(
+        "redact", str(path), "-o", str(tmp_path / "on"), "--ocr-mode", "fast", "--verify", "--findings"
+    )
+    assert checked.returncode == 0, checked.stderr
+    assert "verification clean" in checked.stdout
+    report = json.loads((tmp_path / "on" / "scan.png.json").read_text())["verification"]
+    assert report["performed"] is True and report["status"] == "clean"
+    assert_redacted(image, decode((tmp_path / "on" / "scan.png").read_bytes()), words)
+    skipped = run("redact", str(path), "-o", str(tmp_path / "off"), "--no-verify", "--findings")
+    assert skipped.returncode == 0, skipped.stderr
+    assert "verification" not in skipped.stdout
+    assert json.loads((tmp_path / "off" / "scan.png.json").read_text())["verification"]["status"] == "skipped"

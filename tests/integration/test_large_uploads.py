@@ -165,13 +165,16 @@ def fifteen_megabyte_tiff() -> tuple[bytes, Image.Image, list]:
 def test_given_a_15_mb_upload_then_the_worker_redacts_it_and_announces_it(
     aws: dict[str, Any], api: ModuleType, worker: ModuleType
 ) -> None:
-    body = json.dumps({"filename": "big scan.tiff", "fill_color": "red", "ocr_mode": "fast"}).encode()
+    body = json.dumps(
+        {"filename": "big scan.tiff", "fill_color": "red", "ocr_mode": "fast", "verify": True}
+    ).encode()
     event = build_event("POST", "/uploads", {"content-type": "application/json"}, body, api_key_id="k")
     created = api.lambda_handler(event, LocalContext())
     assert created["statusCode"] == 201, created["body"]
     upload = json.loads(created["body"])
     assert upload["max_bytes"] == 20 * 1024 * 1024
     assert upload["options"]["ocr_mode"] == "fast"
+    assert upload["options"]["verify"] == "true"
     data, image, words = fifteen_megabyte_tiff()
     posted = requests.post(
         upload["upload"]["url"],
@@ -190,6 +193,7 @@ def test_given_a_15_mb_upload_then_the_worker_redacts_it_and_announces_it(
     findings_key = f"results/{job_id}/big_scan.tiff.json"
     findings = json.loads(aws["s3"].get_object(Bucket=BUCKET, Key=findings_key)["Body"].read())
     assert findings["ocr_mode"] == "fast", "the job's options reach the worker"
+    assert findings["verification"]["performed"] is True, "verify reaches the worker too"
     status_event = build_event("GET", f"/jobs/{job_id}", {}, b"", api_key_id="k")
     status = json.loads(api.lambda_handler(status_event, LocalContext())["body"])
     assert status["status"] == "done" and status["entity_counts"]["EMAIL_ADDRESS"] == 1
@@ -198,6 +202,7 @@ def test_given_a_15_mb_upload_then_the_worker_redacts_it_and_announces_it(
     (announced,) = tap_events(aws)
     assert announced["detail-type"] == "Image Redacted"
     assert announced["detail"]["job_id"] == job_id and announced["detail"]["pages"] == 1
+    assert announced["detail"]["verification"] == "clean"
     assert EMAIL not in json.dumps(announced) and "555-0132" not in json.dumps(announced)
 
     # At least once: the same batch again neither redoes nor re-announces the work.
@@ -276,6 +281,7 @@ def test_given_an_integration_request_then_the_object_is_redacted_with_its_optio
     )
     assert set(findings["entity_counts"]) == {"EMAIL_ADDRESS"}
     assert findings["ocr_mode"] == "fast"
+    assert findings["verification"]["status"] == "skipped", "fast mode does not verify by default"
     assert keys(aws, "archive/") == [], "originals are deleted unless KEEP_ORIGINALS or keep_original"
     tap_events(aws)
 

@@ -51,3 +51,15 @@ def test_given_ocr_mode_on_the_object_or_the_request_then_it_is_an_option() -> N
     body = json.dumps({"bucket": "b", "key": "drop/x.png", "options": {"ocr_mode": "fast", "other": "x"}})
     (request,) = list(requests_from_message(body))
     assert request.options == {"ocr_mode": "fast"}
+
+
+def test_given_verify_on_the_object_or_the_request_then_it_is_an_option() -> None:
+    from image_anonymizer.object_worker import _metadata_options
+
+    assert _metadata_options({"verify": "false", "ocr-mode": "thorough"}) == {
+        "ocr_mode": "thorough",
+        "verify": "false",
+    }
+    body = json.dumps({"bucket": "b", "key": "drop/x.png", "options": {"verify": True}})
+    (request,) = list(requests_from_message(body))
+    assert request.options == {"verify": "True"}

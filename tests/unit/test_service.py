@@ -143,3 +143,98 @@ def test_given_fast_mode_then_the_second_engine_is_never_called() -> None:
     thorough = anonymizer.analyze(png, Options.parse())
     assert spy.calls == 1, "one read of the mosaic of the regions Tesseract struggled with"
     assert thorough.to_dict()["ocr_mode"] == "thorough"
+
+
+def test_given_no_verify_then_thorough_verifies_and_fast_does_not() -> None:
+    assert Options.parse().verifies is True
+    assert Options.parse(ocr_mode="fast").verifies is False
+    assert Options.parse(verify="").verify is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "mode", "verifies"),
+    [
+        ("false", "thorough", False),
+        (" FALSE ", "thorough", False),
+        ("0", "thorough", False),
+        ("no", "thorough", False),
+        ("true", "fast", True),
+        ("1", "fast", True),
+        ("on", "fast", True),
+        (True, "fast", True),
+        (False, "thorough", False),
+    ],
+)
+def test_given_verify_then_it_overrides_the_mode_default(raw: str | bool, mode: str, verifies: bool) -> None:
+    assert Options.parse(ocr_mode=mode, verify=raw).verifies is verifies
+
+
+@pytest.mark.parametrize("raw", ["maybe", "2", "yes please"])
+def test_given_unknown_verify_then_invalid_request(raw: str) -> None:
+    with pytest.raises(InvalidRequest) as raised:
+        Options.parse(verify=raw)
+    assert "verify" in raised.value.message
+
+
+class ReadCounter(FakeOcr):
+    """Reads its words, and raises from the ``fail_on``-th reading on."""
+
+    def __init__(self, words: list[OcrWord], fail_on: int) -> None:
+        super().__init__(words)
+        self.fail_on = fail_on
+        self.calls = 0
+
+    def read(self, image: Image.Image, languages: LanguageSpec) -> list[OcrWord]:
+        self.calls += 1
+        if self.calls >= self.fail_on:
+            raise RuntimeError("tesseract crashed on jo@example.com")
+        return super().read(image, languages)
+
+
+def test_given_verification_reading_fails_then_processing_failed_not_the_image() -> None:
+    engine = ReadCounter(WORDS, fail_on=2)
+    anonymizer = make(engine, [Detection("EMAIL_ADDRESS", 0, 14, 1.0, "email")])
+    with pytest.raises(ProcessingFailed) as raised:
+        anonymizer.redact(PNG, Options.parse(ocr_mode="fast", verify="true"))
+    assert engine.calls == 2
+    assert "jo@example.com" not in raised.value.message
+    # The same image without verification is redacted: it was the verification that failed.
+    assert make(ReadCounter(WORDS, fail_on=2), []).redact(PNG, Options.parse(ocr_mode="fast")).image
+
+
+class FailingDetector(FakeDetector):
+    def __init__(self, detections: list[Detection], fail_on: int) -> None:
+        super().__init__(detections)
+        self.fail_on = fail_on
+        self.calls = 0
+
+    def detect(self, text: str, language: str, entities: object, score_threshold: float) -> list[Detection]:
+        self.calls += 1
+        if self.calls >= self.fail_on:
+            raise RuntimeError("detector crashed")
+        return super().detect(text, language, entities, score_threshold)
+
+
+def test_given_verification_detection_fails_then_processing_failed() -> None:
+    anonymizer = ImageAnonymizer(
+        Settings(tessdata_dir="/nonexistent"),
+        ocr_engine=FakeOcr(WORDS),
+        detector=FailingDetector([Detection("EMAIL_ADDRESS", 0, 14, 1.0, "email")], fail_on=2),  # type: ignore[arg-type]
+    )
+    with pytest.raises(ProcessingFailed):
+        anonymizer.redact(PNG, Options.parse(ocr_mode="fast", verify="true"))
+
+
+def test_given_analyze_then_verification_is_skipped_and_nothing_is_read_twice() -> None:
+    engine = SpyOcr(WORDS)
+    anonymizer = make(engine, [Detection("EMAIL_ADDRESS", 0, 14, 1.0, "email")])
+    analysis = anonymizer.analyze(PNG, Options.parse(ocr_mode="fast", verify="true"))
+    assert engine.calls == 1
+    assert analysis.to_dict()["verification"] == {
+        "performed": False,
+        "status": "skipped",
+        "clean": None,
+        "added": 0,
+        "passes": 0,
+        "last_pass_clean": None,
+    }

@@ -112,6 +112,7 @@ def _options(
     entities: list[str] | str | None,
     fill_color: str | None,
     ocr_mode: str | None = None,
+    verify: bool | str | None = None,
 ) -> Options:
     if isinstance(entities, list):
         entities = ",".join(entities)
@@ -121,12 +122,17 @@ def _options(
         entities=entities,
         fill_color=fill_color,
         ocr_mode=ocr_mode,
+        verify=verify,
     )
 
 
 _OCR_MODE_HELP = (
     "thorough (default): Tesseract, then RapidOCR where Tesseract struggled; "
     "fast: one Tesseract pass, about twice as fast, misses more"
+)
+_VERIFY_HELP = (
+    "true|false: read the redacted image again and cover what is still found "
+    "(default: true in thorough mode, false in fast mode)"
 )
 
 
@@ -167,10 +173,11 @@ def redact_image(
     entities: Annotated[list[str] | str | None, Form()] = None,
     fill_color: Annotated[str, Form()] = "black",
     ocr_mode: Annotated[str | None, Form(description=_OCR_MODE_HELP)] = None,
+    verify: Annotated[str | None, Form(description=_VERIFY_HELP)] = None,
 ):
     # Deliberately unannotated: Powertools validates an annotated return value, and
     # would try to serialise the image bytes as JSON.
-    options = _options(language, score_threshold, entities, fill_color, ocr_mode)
+    options = _options(language, score_threshold, entities, fill_color, ocr_mode, verify)
     started = time.perf_counter()
     result = anonymizer.redact(_checked_bytes(image), options)
     _record("redact", result.analysis, started)
@@ -184,6 +191,8 @@ def redact_image(
             "X-Entity-Types": ",".join(analysis.entity_counts()),
             "X-Token-Cost": str(analysis.tokens),
             "X-Pages": str(len(analysis.pages)),
+            "X-Verification": analysis.verification.status,
+            "X-Verification-Added": str(analysis.verification.added),
             "Cache-Control": "no-store",
         },
     )
@@ -198,6 +207,7 @@ class UploadRequest(BaseModel):
     entities: list[str] | str | None = None
     fill_color: str | None = None
     ocr_mode: str | None = None
+    verify: bool | str | None = None
 
 
 @app.post("/uploads")
@@ -209,6 +219,7 @@ def create_upload(request: UploadRequest):
         request.entities,
         request.fill_color,
         request.ocr_mode,
+        request.verify,
     )
     plan = plans.plan_for(app.current_event.request_context.identity.api_key_id)
     chosen = {
@@ -219,6 +230,8 @@ def create_upload(request: UploadRequest):
     }
     if options.entities:
         chosen["entities"] = ",".join(sorted(options.entities))
+    if options.verify is not None:
+        chosen["verify"] = str(options.verify).lower()
     answer = service.create(plan, request.filename, chosen)
     logger.info("upload created", extra={"job_id": answer["job_id"], "plan": plan})
     return Response(status_code=201, content_type="application/json", body=answer)
@@ -248,6 +261,10 @@ def _record(operation: str, analysis: Any, started: float) -> None:
     metrics.add_metric(name="pages", unit=MetricUnit.Count, value=len(analysis.pages))
     metrics.add_metric(name="entities", unit=MetricUnit.Count, value=len(analysis.findings))
     metrics.add_metric(name="tokens", unit=MetricUnit.Count, value=analysis.tokens)
+    if analysis.verification.performed:
+        metrics.add_metric(
+            name="verification_added", unit=MetricUnit.Count, value=analysis.verification.added
+        )
     logger.info(
         f"{operation} done",
         extra={
@@ -257,6 +274,8 @@ def _record(operation: str, analysis: Any, started: float) -> None:
             "pages": len(analysis.pages),
             "entity_counts": analysis.entity_counts(),
             "tokens": analysis.tokens,
+            "verification": analysis.verification.status,
+            "verification_added": analysis.verification.added,
             "elapsed_ms": round(elapsed_ms, 1),
         },
     )

@@ -60,6 +60,7 @@ def _parser() -> argparse.ArgumentParser:
     redact.add_argument("--fill-color", default="black", choices=sorted(FILL_COLORS))
     redact.add_argument("--findings", action="store_true", help="also write <name>.json with the findings")
     _add_detection_options(redact)
+    _add_verify_option(redact)
     redact.set_defaults(run=_redact)
 
     serve = commands.add_parser("serve", help="serve the HTTP API on localhost through the Lambda handler")
@@ -78,6 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     watch.add_argument("--once", action="store_true", help="process what is there now, then stop")
     watch.add_argument("--fill-color", default="black", choices=sorted(FILL_COLORS))
     _add_detection_options(watch)
+    _add_verify_option(watch)
     watch.set_defaults(run=_watch)
 
     entities = commands.add_parser("entities", help="list the entity types that can be detected")
@@ -98,6 +100,16 @@ def _add_detection_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _add_verify_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--verify",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="read each redacted image again and cover what is still found "
+        "(default: on with --ocr-mode thorough, off with fast)",
+    )
+
+
 def _options(args: argparse.Namespace) -> object:
     from .service import Options
 
@@ -107,6 +119,7 @@ def _options(args: argparse.Namespace) -> object:
         entities=args.entities,
         fill_color=getattr(args, "fill_color", None),
         ocr_mode=args.ocr_mode,
+        verify=getattr(args, "verify", None),
     )
 
 
@@ -181,6 +194,8 @@ def _redact(args: argparse.Namespace) -> int:
         counts = ", ".join(f"{k} {v}" for k, v in summary["entity_counts"].items()) or "nothing found"
         redacted = len(summary["entities"])
         line = f"{source} -> {target}: {redacted} redacted ({counts}); {summary['tokens']} tokens"
+        if result.analysis.verification.performed:
+            line += f"; verification {result.analysis.verification.status}"
         if show_progress:
             tqdm.write(line, file=sys.stdout)
         else:

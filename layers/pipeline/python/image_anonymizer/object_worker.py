@@ -24,7 +24,7 @@ from .service import ImageAnonymizer, Options
 
 EVENT_SOURCE = "image-anonymizer"
 REDACTED, FAILED_EVENT = "Image Redacted", "Image Redaction Failed"
-_OPTION_NAMES = ("language", "score_threshold", "entities", "fill_color", "ocr_mode")
+_OPTION_NAMES = ("language", "score_threshold", "entities", "fill_color", "ocr_mode", "verify")
 
 
 @dataclass(frozen=True)
@@ -237,6 +237,7 @@ class ObjectWorker:
                 "entities": len(summary["entities"]),
                 "pages": summary["page_count"],
                 "tokens": summary["tokens"],
+                "verification": summary["verification"]["status"],
                 "format": summary["format"],
                 "duration_ms": round((time.perf_counter() - started) * 1000),
                 "original_deleted": not self._keep(request),
@@ -282,7 +283,7 @@ class ObjectWorker:
 
 def _metadata_options(metadata: dict[str, str]) -> dict[str, str]:
     """Options riding on the object: x-amz-meta-fill-color, -entities, -language,
-    -score-threshold, -ocr-mode."""
+    -score-threshold, -ocr-mode, -verify."""
     options = {}
     for name in _OPTION_NAMES:
         value = metadata.get(name.replace("_", "-")) or metadata.get(name)

@@ -51,6 +51,7 @@ class WorkerSettings:
                 "entities": os.environ.get("DEFAULT_ENTITIES", ""),
                 "score_threshold": os.environ.get("DEFAULT_SCORE_THRESHOLD", ""),
                 "ocr_mode": os.environ.get("DEFAULT_OCR_MODE", ""),
+                "verify": os.environ.get("DEFAULT_VERIFY", ""),
             },
         )
 

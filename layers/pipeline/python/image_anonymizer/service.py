@@ -1,8 +1,9 @@
-"""The steps in order: decode → OCR → detect → map → redact → encode.
+"""The steps in order: decode → OCR → detect → map → redact → verify → encode.
 
 The only module that knows all of them. Anything unexpected between decoding
 and encoding becomes ``ProcessingFailed``: the caller gets an error, never the
-original image.
+original image (nor a redacted one that could not be verified when verification
+was asked for).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from PIL import Image
@@ -21,7 +22,8 @@ from .config import Settings
 from .detection import Detector
 from .errors import AnonymizerError, InvalidRequest, ProcessingFailed
 from .languages import LanguageSpec, parse_language, require_installed
-from .model import Finding
+from .model import Box, Finding
+from .verification import MAX_PASSES, SKIPPED, Verification, combined, is_painted, readable_view
 
 _T = TypeVar("_T")
 
@@ -35,6 +37,13 @@ class Options:
     entities: frozenset[str] | None = None
     fill_color: str = redaction.DEFAULT_FILL
     ocr_mode: ocr.OcrMode = "thorough"
+    verify: bool | None = None
+
+    @property
+    def verifies(self) -> bool:
+        """Whether a redaction is read again before it is returned: ``verify`` when
+        given, else in thorough mode only."""
+        return self.ocr_mode == "thorough" if self.verify is None else self.verify
 
     @classmethod
     def parse(
@@ -44,6 +53,7 @@ class Options:
         entities: Iterable[str] | str | None = None,
         fill_color: str | None = None,
         ocr_mode: str | None = None,
+        verify: bool | str | None = None,
     ) -> Options:
         """Validate raw request values; every bad one raises ``InvalidRequest``."""
         if isinstance(entities, str):
@@ -54,6 +64,7 @@ class Options:
             entities=validate_entities(entities),
             fill_color=redaction.parse_fill_color(fill_color),
             ocr_mode=_parse_ocr_mode(ocr_mode),
+            verify=_parse_verify(verify),
         )
 
 
@@ -68,6 +79,7 @@ class PageAnalysis:
     word_count: int
     mean_confidence: float
     findings: tuple[Finding, ...]
+    added: tuple[Finding, ...] = ()  # found by verification, on the redacted page
 
 
 @dataclass(frozen=True)
@@ -81,10 +93,12 @@ class Analysis:
     ocr_engine: str
     ocr_mode: str = "thorough"
     timings: dict[str, float] = field(default_factory=dict)
+    verification: Verification = SKIPPED
 
     @property
     def findings(self) -> tuple[tuple[int, Finding], ...]:
-        return tuple((page.index, f) for page in self.pages for f in page.findings)
+        """Every finding with its page: the analysis', then those verification added."""
+        return tuple((page.index, f) for page in self.pages for f in (*page.findings, *page.added))
 
     @property
     def characters(self) -> int:
@@ -110,9 +124,12 @@ class Analysis:
                     "score": f.score,
                     "bbox": f.bbox.to_dict(),
                     "boxes": [b.to_dict() for b in f.boxes],
-                    "page": page_index,
+                    "page": page.index,
+                    "source": source,
                 }
-                for page_index, f in self.findings
+                for page in self.pages
+                for source, found in (("analysis", page.findings), ("verification", page.added))
+                for f in found
             ],
             "ocr_text": "\f".join(page.ocr_text for page in self.pages),
             "image_dimensions": {"width": first.width, "height": first.height},
@@ -125,7 +142,7 @@ class Analysis:
                     "height": page.height,
                     "word_count": page.word_count,
                     "ocr_confidence": page.mean_confidence,
-                    "entity_count": len(page.findings),
+                    "entity_count": len(page.findings) + len(page.added),
                 }
                 for page in self.pages
             ],
@@ -136,6 +153,7 @@ class Analysis:
             "entity_counts": self.entity_counts(),
             "tokens": self.tokens,
             "timings_ms": {k: round(v * 1000, 1) for k, v in self.timings.items()},
+            "verification": self.verification.to_dict(),
         }
 
 
@@ -165,6 +183,24 @@ def _parse_ocr_mode(value: str | None) -> ocr.OcrMode:
         if mode == known:
             return known
     raise InvalidRequest(f"ocr_mode must be one of: {', '.join(ocr.OCR_MODES)}.")
+
+
+_TRUE = ("true", "1", "yes", "on")
+_FALSE = ("false", "0", "no", "off")
+
+
+def _parse_verify(value: bool | str | None) -> bool | None:
+    """``true``/``false`` (also 1/0, yes/no, on/off); ``None`` or empty: the mode's default."""
+    if value is None or isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text == "":
+        return None
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise InvalidRequest("verify must be true or false.")
 
 
 def _parse_threshold(value: float | str | None) -> float:
@@ -226,7 +262,6 @@ class ImageAnonymizer:
     def _analyze(self, decoded: formats.DecodedImage, options: Options) -> Analysis:
         require_installed(options.language, self.settings.tessdata_dir)
         timings = {"ocr": 0.0, "detection": 0.0}
-        language = options.language.primary
         pages: list[PageAnalysis] = []
         for index, page in enumerate(decoded.pages):
             started = time.perf_counter()
@@ -236,22 +271,7 @@ class ImageAnonymizer:
             timings["ocr"] += time.perf_counter() - started
             started = time.perf_counter()
             text = mapping.layout_text(words)
-            detections = self.detector.detect(text.text, language, options.entities, options.score_threshold)
-            findings = []
-            for d in detections:
-                boxes = mapping.boxes_for_span(text, d.start, d.end, page.width, page.height)
-                if boxes:
-                    findings.append(
-                        Finding(
-                            d.entity_type,
-                            text.text[d.start : d.end],
-                            d.score,
-                            d.start,
-                            d.end,
-                            boxes,
-                            d.recognizer,
-                        )
-                    )
+            findings = self._findings(text, page, options)
             timings["detection"] += time.perf_counter() - started
             confidence = round(sum(w.confidence for w in words) / len(words), 1) if words else 0.0
             pages.append(
@@ -263,22 +283,98 @@ class ImageAnonymizer:
             image_format=decoded.format,
             pages=tuple(pages),
             language=options.language,
-            detection_mode=self.detector.mode(language),
+            detection_mode=self.detector.mode(options.language.primary),
             ocr_engine=self.ocr_engine.name,
             ocr_mode=options.ocr_mode,
             timings=timings,
         )
 
+    def _findings(self, text: mapping.PageText, page: Image.Image, options: Options) -> list[Finding]:
+        """The detector's findings in a page's text, each with the boxes that cover it."""
+        detections = self.detector.detect(
+            text.text, options.language.primary, options.entities, options.score_threshold
+        )
+        findings = []
+        for d in detections:
+            boxes = mapping.boxes_for_span(text, d.start, d.end, page.width, page.height)
+            if boxes:
+                findings.append(
+                    Finding(
+                        d.entity_type,
+                        text.text[d.start : d.end],
+                        d.score,
+                        d.start,
+                        d.end,
+                        boxes,
+                        d.recognizer,
+                    )
+                )
+        return findings
+
     def _redact(self, decoded: formats.DecodedImage, options: Options) -> Redaction:
         analysis = self._analyze(decoded, options)
         started = time.perf_counter()
         palette = decoded.format is formats.GIF
-        redacted = tuple(
-            redaction.redact_page(
-                page, [box for f in found.findings for box in f.boxes], options.fill_color, palette
+        redacted: list[Image.Image] = []
+        checked: list[tuple[PageAnalysis, Verification]] = []
+        verifying = 0.0
+        for page, found in zip(decoded.pages, analysis.pages, strict=True):
+            painted = [box for f in found.findings for box in f.boxes]
+            image = redaction.redact_page(page, painted, options.fill_color, palette)
+            if options.verifies:
+                began = time.perf_counter()
+                image, added, outcome = self._verify(page, image, painted, options, palette)
+                verifying += time.perf_counter() - began
+                checked.append((replace(found, added=added), outcome))
+            redacted.append(image)
+        if checked:
+            analysis = replace(
+                analysis,
+                pages=tuple(found for found, _ in checked),
+                verification=combined([outcome for _, outcome in checked]),
             )
-            for page, found in zip(decoded.pages, analysis.pages, strict=True)
+            analysis.timings["verification"] = verifying
+        image_bytes = formats.encode(tuple(redacted), decoded, self.settings)
+        analysis.timings["redaction"] = time.perf_counter() - started - verifying
+        return Redaction(image=image_bytes, content_type=decoded.format.mime_type, analysis=analysis)
+
+    def _verify(
+        self,
+        page: Image.Image,
+        redacted: Image.Image,
+        painted: list[Box],
+        options: Options,
+        palette: bool,
+    ) -> tuple[Image.Image, tuple[Finding, ...], Verification]:
+        """Read the redacted page again (one fast Tesseract pass, in memory, over its
+        ``readable_view``) with the same detector and options; cover whatever is found
+        that is not already under the paint, and read once more if something was.
+        Returns the page as it will be encoded, the findings added, and the outcome."""
+        painted = list(painted)
+        added: list[Finding] = []
+        passes, last_pass_clean = 0, False
+        while passes < MAX_PASSES:
+            passes += 1
+            view = readable_view(page, painted)
+            words = ocr.read_page(self.ocr_engine, view, options.language, "fast")
+            text = mapping.layout_text(words)
+            new = [
+                finding
+                for finding in self._findings(text, page, options)
+                if not all(
+                    is_painted(text.words[i].box, painted)
+                    for i in mapping.words_in_span(text, finding.start, finding.end)
+                )
+            ]
+            if not new:
+                last_pass_clean = True
+                break
+            added += new
+            painted += [box for finding in new for box in finding.boxes]
+            # From the original page: the same pixels as painting the new boxes over
+            # the first redaction, without quantising a palette page twice.
+            redacted = redaction.redact_page(page, painted, options.fill_color, palette)
+        outcome = Verification(
+            performed=True, clean=not added, added=len(added), passes=passes, last_pass_clean=last_pass_clean
         )
-        image = formats.encode(redacted, decoded, self.settings)
-        analysis.timings["redaction"] = time.perf_counter() - started
-        return Redaction(image=image, content_type=decoded.format.mime_type, analysis=analysis)
+        return redacted, tuple(added), outcome

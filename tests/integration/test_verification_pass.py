@@ -1,0 +1,152 @@
+"""The verification pass with real Tesseract and the real model: a clean redaction is
+left alone to the pixel; what the first reading missed is caught and covered; a
+failure while verifying is an error, never an image."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from image_anonymizer.errors import ProcessingFailed
+from image_anonymizer.languages import LanguageSpec
+from image_anonymizer.model import OcrWord
+from image_anonymizer.ocr import OcrEngine
+from image_anonymizer.service import ImageAnonymizer, Options
+from tests.rendering import assert_redacted, changed, decode, encode, render, tokens
+
+EMAIL = "maria.garcia@example.com"
+PHONE = "(415) 555-0132"
+CARD = "4111 1111 1111 1111"
+LETTER = [
+    tokens(f"Contact: {EMAIL}", [EMAIL]),
+    tokens(f"Phone: {PHONE} Reference 7781", [PHONE]),
+    tokens(f"Card {CARD} Amount 45.00", [CARD]),
+    tokens("Invoice for consulting services"),
+]
+
+
+class ForgetfulOcr:
+    """The real engine, except that its first readings drop some words: an OCR miss,
+    made to order. ``forget`` maps a word's text to the number of readings it is
+    missing from."""
+
+    def __init__(self, engine: OcrEngine, forget: dict[str, int]) -> None:
+        self.name = engine.name
+        self.engine = engine
+        self.forget = forget
+        self.reads = 0
+
+    def read(self, image: Image.Image, languages: LanguageSpec) -> list[OcrWord]:
+        self.reads += 1
+        words = self.engine.read(image, languages)
+        return [w for w in words if self.reads > self.forget.get(w.text, 0)]
+
+
+class FailingOcr:
+    """The real engine until the ``fail_on``-th reading, which raises."""
+
+    def __init__(self, engine: OcrEngine, fail_on: int) -> None:
+        self.name = engine.name
+        self.engine = engine
+        self.fail_on = fail_on
+        self.reads = 0
+
+    def read(self, image: Image.Image, languages: LanguageSpec) -> list[OcrWord]:
+        self.reads += 1
+        if self.reads == self.fail_on:
+            raise RuntimeError(f"engine crashed reading {EMAIL}")
+        return self.engine.read(image, languages)
+
+
+def with_engine(anonymizer: ImageAnonymizer, engine: object) -> ImageAnonymizer:
+    """The shared service's model and second engine, with another first engine."""
+    return ImageAnonymizer(
+        anonymizer.settings,
+        ocr_engine=engine,  # type: ignore[arg-type]
+        detector=anonymizer.detector,
+        second_ocr_engine=anonymizer.second_ocr_engine,
+    )
+
+
+@pytest.fixture(scope="module")
+def letter() -> tuple[Image.Image, bytes]:
+    image, _ = render(LETTER)
+    return image, encode(image, "PNG")
+
+
+def test_given_a_clean_redaction_then_verification_reports_clean_and_changes_no_pixel(
+    anonymizer: ImageAnonymizer, letter: tuple[Image.Image, bytes]
+) -> None:
+    image, data = letter
+    _, words = render(LETTER)
+    verified = anonymizer.redact(data, Options.parse())  # thorough: verification is on
+    unverified = anonymizer.redact(data, Options.parse(verify="false"))
+    report = verified.analysis.to_dict()["verification"]
+    assert report == {
+        "performed": True,
+        "status": "clean",
+        "clean": True,
+        "added": 0,
+        "passes": 1,
+        "last_pass_clean": True,
+    }
+    assert unverified.analysis.to_dict()["verification"]["status"] == "skipped"
+    out = decode(verified.image)
+    assert np.array_equal(np.asarray(out), np.asarray(decode(unverified.image)))
+    assert_redacted(image, out, words)
+    assert {e["source"] for e in verified.analysis.to_dict()["entities"]} == {"analysis"}
+
+
+def test_given_the_first_reading_misses_an_email_then_verification_covers_it(
+    anonymizer: ImageAnonymizer, letter: tuple[Image.Image, bytes]
+) -> None:
+    image, data = letter
+    _, words = render(LETTER)
+    options = Options.parse(ocr_mode="fast", verify="true")  # one reading per pass: countable
+    missed = with_engine(anonymizer, ForgetfulOcr(anonymizer.ocr_engine, {EMAIL: 1}))
+    unverified = with_engine(anonymizer, ForgetfulOcr(anonymizer.ocr_engine, {EMAIL: 1}))
+    email_box = next(w.box for w in words if w.text == EMAIL)
+
+    leaked = decode(unverified.redact(data, Options.parse(ocr_mode="fast")).image)
+    assert changed(image, leaked, email_box) == 0, "the first reading alone leaves the email"
+
+    result = missed.redact(data, options)
+    found = result.analysis.to_dict()
+    assert found["verification"]["status"] == "covered"
+    assert found["verification"]["added"] == 1 and found["verification"]["clean"] is False
+    assert found["verification"]["passes"] == 2 and found["verification"]["last_pass_clean"] is True
+    added = [e for e in found["entities"] if e["source"] == "verification"]
+    assert [e["entity_type"] for e in added] == ["EMAIL_ADDRESS"]
+    assert found["entity_counts"]["EMAIL_ADDRESS"] == 1
+    assert_redacted(image, decode(result.image), words)
+
+
+def test_given_the_second_pass_still_finds_something_then_it_is_covered_and_no_third_pass(
+    anonymizer: ImageAnonymizer, letter: tuple[Image.Image, bytes]
+) -> None:
+    image, data = letter
+    _, words = render(LETTER)
+    # The email is missed by the analysis; the phone by the analysis and the first
+    # verification pass as well.
+    engine = ForgetfulOcr(anonymizer.ocr_engine, {EMAIL: 1, "(415)": 2, "555-0132": 2})
+    result = with_engine(anonymizer, engine).redact(data, Options.parse(ocr_mode="fast", verify="true"))
+    report = result.analysis.to_dict()["verification"]
+    assert report["added"] == 2 and report["passes"] == 2
+    assert report["last_pass_clean"] is False and report["status"] == "covered"
+    assert engine.reads == 3, "the analysis and two verification passes, no more"
+    assert_redacted(image, decode(result.image), words)
+
+
+@pytest.mark.parametrize("mode", ["thorough", "fast"])
+def test_given_verification_fails_then_processing_failed_and_no_image(
+    anonymizer: ImageAnonymizer, letter: tuple[Image.Image, bytes], mode: str
+) -> None:
+    _, data = letter
+    # The verification's reading is the engine's last: the second in fast mode; in
+    # thorough mode the analysis reads once (the text is large: no enlarged pass).
+    failing = with_engine(anonymizer, FailingOcr(anonymizer.ocr_engine, fail_on=2))
+    with pytest.raises(ProcessingFailed) as raised:
+        failing.redact(data, Options.parse(ocr_mode=mode, verify="true"))
+    assert EMAIL not in raised.value.message
+    assert failing.ocr_engine.reads == 2  # type: ignore[attr-defined]
