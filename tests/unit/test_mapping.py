@@ -94,3 +94,13 @@ def test_given_monospace_email_split_after_a_dot_then_it_is_rejoined() -> None:
         word("wrote", 300, 0, (1, 1, 1), 60),
     ]
     assert layout_text(words).text == "karen.fischer@gmail.com wrote"
+
+
+def test_given_a_sliver_many_lines_tall_then_it_is_no_text_but_a_headline_is() -> None:
+    words = [
+        word("Hello", 10, 10, (1, 1, 1)),
+        word("Oooo", 300, 10, (2, 1, 1), width=37, height=256),  # avatars read as letters
+        word("BIG", 10, 300, (3, 1, 1), width=150, height=80),  # a headline: tall and wide
+        word("world", 10, 40, (1, 1, 2)),
+    ]
+    assert layout_text(words).text == "Hello\n\nBIG\n\nworld"

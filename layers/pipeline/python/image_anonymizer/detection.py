@@ -294,7 +294,8 @@ def _clean(detection: Detection, text: str, vocabulary: Vocabulary | None = None
     """Fix what NER and loose patterns get wrong on OCR'd pages, or drop the finding.
 
     - DATE_TIME with no date in it (see ``_DATE_EVIDENCE_RE``); weak patterns (a bare
-      "A4" as a driver's licence) without the context word that raises their score;
+      "A4" as a driver's licence) without the context word that raises their score, or
+      without a digit ("work-based" as an Indian PAN);
       numbers after a business label ("company no. 06325024", "Order #"); a "phone
       number" that is a row of prices ("3 45.00 135.00").
     - Field labels taken into a name or a place ("Email ana@x.org", "ZIP\nRaleigh NC") are
@@ -308,7 +309,7 @@ def _clean(detection: Detection, text: str, vocabulary: Vocabulary | None = None
     kind, recognizer = detection.entity_type, detection.recognizer
     if kind == "DATE_TIME" and not _DATE_EVIDENCE_RE.search(found):
         return None
-    if kind in _WEAK_PATTERN_TYPES and detection.score < _CONTEXT_SCORE:
+    if kind in _WEAK_PATTERN_TYPES and (detection.score < _CONTEXT_SCORE or not _has_digit(found)):
         return None
     if kind in _NUMBER_TYPES and _BUSINESS_NUMBER_LABEL_RE.search(_line_before(text, detection.start)):
         return None
@@ -324,7 +325,7 @@ def _clean(detection: Detection, text: str, vocabulary: Vocabulary | None = None
     for match in reversed(list(_WORD_RE.finditer(text, start, end))):
         word = match.group(0).strip(_LABEL_PUNCTUATION)
         if recognizer != "SpacyRecognizer" or (
-            word.lower() not in _FIELD_LABELS and not (kind == "PERSON" and word.isdigit())
+            word.lower() not in _FIELD_LABELS and not (kind == "PERSON" and not _has_letter(word))
         ):
             break
         end = match.start()
@@ -369,6 +370,14 @@ def _not_a_name(name: str, after: str, vocabulary: Vocabulary | None) -> bool:
     return vocabulary is not None and vocabulary.names_no_one(name)
 
 
+def _has_letter(word: str) -> bool:
+    return any(c.isalpha() for c in word)
+
+
+def _has_digit(word: str) -> bool:
+    return any(c.isdigit() for c in word)
+
+
 def _line_before(text: str, start: int) -> str:
     return text[max(0, start - 48) : start].rsplit("\n", 1)[-1]
 
@@ -377,7 +386,9 @@ def _line_before(text: str, start: int) -> str:
 # address-driven ones, whose loose capitalised-word patterns can take a label in).
 _LABEL_TRIMMED_RECOGNIZERS = frozenset({"SpacyRecognizer", "LabelledNameRecognizer", "AddressRecognizer"})
 # Analysed on the paragraph-joined text too, these would run into the next line's words.
-_LINE_BOUND_RECOGNIZERS = frozenset({"SpacyRecognizer", "LabelledNameRecognizer", "GivenNameRecognizer"})
+_LINE_BOUND_RECOGNIZERS = frozenset(
+    {"SpacyRecognizer", "LabelledNameRecognizer", "GivenNameRecognizer", "PhoneRecognizer"}
+)
 # Presidio's weak patterns score below this unless a context word raised them.
 _CONTEXT_SCORE = 0.4
 _WEAK_PATTERN_TYPES = frozenset(

@@ -19,6 +19,10 @@ MIN_PAD = 3
 # OCR sometimes splits one token at punctuation ("jo@example. com"); a gap this much
 # narrower than the line's usual word gap, at one of these characters, is no space.
 _GLUE_CHARACTERS = ".@-/_:"
+# A word taller than this many median lines whose glyphs would be narrower than this
+# share of their height is no text (letters are 0.3–0.7 times as wide as high).
+_TALL_WORD_RATIO = 2.5
+_MIN_GLYPH_ASPECT = 0.15
 _GLUE_GAP_RATIO = 0.6
 _STRUCTURED_TOKEN_RE = re.compile(
     r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # email
@@ -42,6 +46,7 @@ def layout_text(words: Sequence[OcrWord]) -> PageText:
     """Join words as a person reads them: spaces within a line, a newline between
     lines, a blank line between paragraphs and blocks (so that "Name" in one column
     and "Smith" in the next are never read as one phrase)."""
+    words = _text_shaped(words)
     parts: list[str] = []
     spans: list[tuple[int, int]] = []
     length = 0
@@ -62,6 +67,21 @@ def layout_text(words: Sequence[OcrWord]) -> PageText:
         length += len(word.text)
         previous = word.line
     return PageText("".join(parts), tuple(words), tuple(spans))
+
+
+def _text_shaped(words: Sequence[OcrWord]) -> list[OcrWord]:
+    """Leave out what OCR read into a picture: a "word" many lines tall and a sliver
+    wide (a column of avatars read as "Oooo", a rule read as "l"). Its letters are
+    noise, and covering its box would blank whole rows of real text beside it."""
+    if not words:
+        return []
+    line_height = median(w.box.height for w in words)
+    return [
+        w
+        for w in words
+        if w.box.height <= _TALL_WORD_RATIO * line_height
+        or w.box.width >= _MIN_GLYPH_ASPECT * len(w.text) * w.box.height
+    ]
 
 
 def _usual_gap(words: Sequence[OcrWord]) -> float | None:
