@@ -24,6 +24,7 @@ from .errors import AnonymizerError, InvalidRequest, ProcessingFailed
 from .languages import LanguageSpec, parse_language, require_installed
 from .model import Box, Finding
 from .verification import MAX_PASSES, SKIPPED, Verification, combined, is_painted, readable_view
+from .warming import WarmingEngine
 
 _T = TypeVar("_T")
 
@@ -233,13 +234,20 @@ class ImageAnonymizer:
         self.second_ocr_engine = second_ocr_engine or ocr.RapidOcrEngine()
 
     def warm_up(self, ocr_mode: ocr.OcrMode = "thorough") -> None:
-        """Load the model and the OCR engines now, at cold start (RapidOCR only
-        when thorough mode, the default, may be asked for)."""
-        self.detector.warm_up("en")
+        """Get ready to answer: load the model and Tesseract now, at cold start.
+
+        When thorough mode, the default, may be asked for, RapidOCR (its second engine)
+        starts loading in a background thread as the last step: the first request
+        waits for it only if it needs that engine, and gets its failure if the load
+        failed. Started last, so that its loading (mostly Python, holding the GIL)
+        does not slow the steps that every first answer needs.
+        """
+        english = parse_language("en")
+        self.detector.warm_up(english.primary)
         blank = Image.new("L", (64, 32), 255)
-        self.ocr_engine.read(blank, parse_language("en"))
-        if ocr_mode == "thorough":
-            self.second_ocr_engine.read(blank, parse_language("en"))
+        self.ocr_engine.read(blank, english)
+        if ocr_mode == "thorough" and not isinstance(self.second_ocr_engine, WarmingEngine):
+            self.second_ocr_engine = WarmingEngine(self.second_ocr_engine, blank, english)
 
     def analyze(self, data: bytes, options: Options) -> Analysis:
         """Find PII on every page of the image."""
