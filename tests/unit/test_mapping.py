@@ -104,3 +104,13 @@ def test_given_a_sliver_many_lines_tall_then_it_is_no_text_but_a_headline_is() -
         word("world", 10, 40, (1, 1, 2)),
     ]
     assert layout_text(words).text == "Hello\n\nBIG\n\nworld"
+
+
+def test_given_cells_of_one_row_far_apart_then_they_read_as_lines() -> None:
+    words = [
+        word("Ethan", 10, 10, (1, 1, 1)),
+        word("Smith", 90, 10, (1, 1, 1)),
+        word("Sep", 900, 10, (1, 1, 1)),  # the date column, 45 text heights away
+        word("27", 945, 10, (1, 1, 1)),
+    ]
+    assert layout_text(words).text == "Ethan Smith\nSep 27"

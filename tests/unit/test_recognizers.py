@@ -141,3 +141,10 @@ def test_given_a_date_line_above_a_street_then_the_date_is_no_address(detector: 
     text = "15 January 2024\n9285 Lincoln Place\nSacramento, CA 95832"
     assert "9285 Lincoln Place" in found(detector, text, "LOCATION")
     assert not any("January" in s for s in found(detector, text, "LOCATION"))
+
+
+def test_given_ordinary_words_read_onto_a_name_then_they_are_trimmed_off(detector: Detector) -> None:
+    text = "Anthony Moore Updated travel plans\n\nSpam Jennifer Okafor\n\nEthan Smith Apr7"
+    names = found(detector, text, "PERSON")
+    assert "Anthony Moore" in names and "Ethan Smith" in names
+    assert not any(word in " ".join(names) for word in ("Updated", "Spam", "Apr7")), names

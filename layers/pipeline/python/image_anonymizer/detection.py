@@ -210,7 +210,7 @@ class Detector:
         cleaned = (_clean(p, text, built.vocabulary) for d in detections for p in _line_pieces(d, text))
         detections = _drop_parts_of_emails([d for d in cleaned if d is not None])
         if "PERSON" in wanted:
-            detections += _elsewhere_on_the_page(detections, text)
+            detections += _elsewhere_on_the_page(detections, text, built.vocabulary)
         return sorted(detections, key=lambda d: (d.start, d.end, d.entity_type))
 
     def _analyzer(self, language: str) -> _Analyzer:
@@ -254,7 +254,9 @@ def _english_vocabulary(nlp: Any) -> Vocabulary | None:
     )
 
 
-def _elsewhere_on_the_page(detections: list[Detection], text: str) -> list[Detection]:
+def _elsewhere_on_the_page(
+    detections: list[Detection], text: str, vocabulary: Vocabulary | None = None
+) -> list[Detection]:
     """A surname found once ("Dear Mr. Novak") is a name wherever it recurs on the page
     ("Sandra Novak" in the address block), with the capitalised word before it."""
     names = {
@@ -271,8 +273,14 @@ def _elsewhere_on_the_page(detections: list[Detection], text: str) -> list[Detec
     found = []
     for match in pattern.finditer(text):
         before = match.group(1)
-        # The capitalised word before the name is its first name, unless it is a label ("Dear").
-        start = match.end(1) if before and before.strip().lower() in _FIELD_LABELS else match.start()
+        # The capitalised word before the name is its first name, unless it is a label
+        # ("Dear") or an ordinary word ("Spam").
+        ordinary = vocabulary is not None and vocabulary.names_no_one(before or "")
+        start = (
+            match.end(1)
+            if before and (before.strip().lower() in _FIELD_LABELS or ordinary)
+            else match.start()
+        )
         if (start, match.end()) not in covered:
             found.append(Detection("PERSON", start, match.end(), 0.6, "NamePropagation"))
     return found
@@ -333,6 +341,8 @@ def _clean(detection: Detection, text: str, vocabulary: Vocabulary | None = None
         start += 1
     while end > start and text[end - 1] in " \n\t,;:":
         end -= 1
+    if recognizer == "SpacyRecognizer" and kind == "PERSON" and vocabulary is not None:
+        start, end = _without_filler(text, start, end, vocabulary)
     if end <= start:
         return None
     name = text[start:end]
@@ -368,6 +378,16 @@ def _not_a_name(name: str, after: str, vocabulary: Vocabulary | None) -> bool:
     if len(words) == 1 and name.lower() in _ADDRESSEE_LABELS and _TO_RE.match(after):
         return True
     return vocabulary is not None and vocabulary.names_no_one(name)
+
+
+def _without_filler(text: str, start: int, end: int, vocabulary: Vocabulary) -> tuple[int, int]:
+    """Trim ordinary words off both ends of an NER name ("Spam Jennifer", "Anthony Moore
+    Updated", "Ethan Smith Apr7"); a name of nothing but such words is dropped later."""
+    words = list(_WORD_RE.finditer(text, start, end))
+    kept = [i for i, m in enumerate(words) if not vocabulary.names_no_one(m.group(0))]
+    if not kept:
+        return start, end
+    return words[kept[0]].start(), words[kept[-1]].end()
 
 
 def _has_letter(word: str) -> bool:

@@ -118,6 +118,7 @@ class Vocabulary:
 
     def names_no_one(self, text: str) -> bool:
         """Every word of ``text`` is an ordinary word, and none is a known name."""
-        words = _LETTERS_RE.findall(text)
         names = known_names()
-        return all(self.is_ordinary(w) and w.lower().strip("'’-") not in names for w in words)
+        return all(
+            self.is_ordinary(w) and w.lower().strip("'’-") not in names for w in _LETTERS_RE.findall(text)
+        )

@@ -22,6 +22,8 @@ _GLUE_CHARACTERS = ".@-/_:"
 # A word taller than this many median lines whose glyphs would be narrower than this
 # share of their height is no text (letters are 0.3–0.7 times as wide as high).
 _TALL_WORD_RATIO = 2.5
+# A gap between two words of a line this many times their height parts two cells.
+_COLUMN_GAP_RATIO = 3.0
 _MIN_GLYPH_ASPECT = 0.15
 _GLUE_GAP_RATIO = 0.6
 _STRUCTURED_TOKEN_RE = re.compile(
@@ -44,8 +46,8 @@ class PageText:
 
 def layout_text(words: Sequence[OcrWord]) -> PageText:
     """Join words as a person reads them: spaces within a line, a newline between
-    lines, a blank line between paragraphs and blocks (so that "Name" in one column
-    and "Smith" in the next are never read as one phrase)."""
+    lines and between the cells of a row, a blank line between paragraphs and blocks
+    (so that "Name" in one column and "Smith" in the next are never read as one phrase)."""
     words = _text_shaped(words)
     parts: list[str] = []
     spans: list[tuple[int, int]] = []
@@ -54,7 +56,9 @@ def layout_text(words: Sequence[OcrWord]) -> PageText:
     usual_gap = _usual_gap(words)
     for index, word in enumerate(words):
         if previous is not None:
-            if word.line == previous:
+            if word.line == previous and _column_gap(words[index - 1], word):
+                separator = "\n"
+            elif word.line == previous:
                 separator = "" if _glued(words[index - 1], word, usual_gap) else " "
             elif (word.line.block, word.line.paragraph) == (previous.block, previous.paragraph):
                 separator = "\n"
@@ -82,6 +86,13 @@ def _text_shaped(words: Sequence[OcrWord]) -> list[OcrWord]:
         if w.box.height <= _TALL_WORD_RATIO * line_height
         or w.box.width >= _MIN_GLYPH_ASPECT * len(w.text) * w.box.height
     ]
+
+
+def _column_gap(before: OcrWord, after: OcrWord) -> bool:
+    """A gap wider than a few characters within one OCR line parts two cells of a row
+    (a sender and a date in an inbox, columns of a table): they read as two lines."""
+    gap = after.box.x - before.box.right
+    return gap > _COLUMN_GAP_RATIO * max(before.box.height, after.box.height)
 
 
 def _usual_gap(words: Sequence[OcrWord]) -> float | None:
