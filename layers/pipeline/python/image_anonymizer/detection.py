@@ -17,7 +17,7 @@ from presidio_analyzer import predefined_recognizers as pr
 from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
 
 from .catalogue import DEFAULT_ENTITIES, DEFAULT_SCORE_THRESHOLD, ENTITY_CATALOGUE
-from .lexicon import Vocabulary, given_names, is_wide_place, known_names
+from .lexicon import Vocabulary, given_names, is_known_name, is_wide_place
 
 _MONTHS = (
     r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
@@ -118,7 +118,7 @@ _NAME_LABELS = (
     r"miss|dr\.?|sincerely,?|regards,?|signed|cashier|served\s+by|server|clerk|teller|agent|"
     r"emergency\s+contact|next\s+of\s+kin)"
 )
-_NAME_WORD = r"(?:[A-Z][a-z'’-]+|[A-Z]{2,})"
+_NAME_WORD = r"(?:[A-Z]['’][A-Z][a-z]+|Mc[A-Z][a-z]+|[A-Z][a-z'’-]+|[A-Z]{2,})"
 # The label before the name on its line, or alone on the line above ("NAME\nDiego Green").
 _NAME_AFTER_LABEL_RE = re.compile(
     rf"(?:\b{_NAME_LABELS}[:,]?[ \t]+|^[ \t]*{_NAME_LABELS}[ \t]*[:*]?[ \t]*\n[ \t]*)"
@@ -727,9 +727,8 @@ class GivenNameRecognizer(_RegexRecognizer):
         return results
 
     def _names_a_person(self, given: str, other: str) -> bool:
-        given, other = given.lower(), other.lower().strip("'’-")
-        if given not in given_names():
+        if given.lower() not in given_names():
             return False
         if self._vocabulary.is_ordinary(given):  # "June", "Grace": only with a surname that is no word
-            return other in known_names() and not self._vocabulary.is_ordinary(other)
-        return other in known_names() or not self._vocabulary.is_ordinary(other)
+            return is_known_name(other) and not self._vocabulary.is_ordinary(other)
+        return is_known_name(other) or not self._vocabulary.is_ordinary(other)

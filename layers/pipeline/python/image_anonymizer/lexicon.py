@@ -80,6 +80,11 @@ def known_names() -> frozenset[str]:
     return given_names() | _names("surnames.txt")
 
 
+def is_known_name(word: str) -> bool:
+    """A given name or a common surname, however written ("O'Brien", "OBRIEN")."""
+    return word.lower().strip("'’-").replace("'", "").replace("’", "") in known_names()
+
+
 def is_wide_place(text: str) -> bool:
     """A country, a US state or a continent (``"England,"``, ``"the United States"``)."""
     return " ".join(text.strip(" .,;:()").split()).lower() in _WIDE_PLACES
@@ -118,7 +123,4 @@ class Vocabulary:
 
     def names_no_one(self, text: str) -> bool:
         """Every word of ``text`` is an ordinary word, and none is a known name."""
-        names = known_names()
-        return all(
-            self.is_ordinary(w) and w.lower().strip("'’-") not in names for w in _LETTERS_RE.findall(text)
-        )
+        return all(self.is_ordinary(w) and not is_known_name(w) for w in _LETTERS_RE.findall(text))
