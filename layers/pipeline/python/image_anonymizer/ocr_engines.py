@@ -12,6 +12,7 @@ import os
 # the library loads.
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
+import functools
 import threading
 from pathlib import Path
 from typing import Any, Protocol
@@ -19,10 +20,18 @@ from typing import Any, Protocol
 import numpy as np
 from PIL import Image
 
+from .config import available_cpus, ocr_threads_from_env
 from .languages import LanguageSpec
 from .model import Box, LineKey, OcrWord
 
 _WORD_LEVEL = "5"
+
+
+@functools.cache
+def ocr_threads() -> int:
+    """The threads OCR may keep busy: ``IMAGE_ANONYMIZER_OCR_THREADS``, at most the
+    CPUs available; read once."""
+    return min(available_cpus(), ocr_threads_from_env())
 
 
 class OcrEngine(Protocol):
@@ -117,7 +126,7 @@ class RapidOcrEngine:
 
     name = "rapidocr"
 
-    def __init__(self, threads: int = 0) -> None:
+    def __init__(self, threads: int | None = None) -> None:
         self._threads = threads
         self._engine: Any = None
         self._lock = threading.Lock()
@@ -143,7 +152,9 @@ class RapidOcrEngine:
             "Det.limit_side_len": 2560,
             "Det.model_path": str(models / "PP-OCRv6_det_small.onnx"),
             "Rec.model_path": str(models / "PP-OCRv6_rec_small.onnx"),
-            "EngineConfig.onnxruntime.intra_op_num_threads": self._threads or -1,
+            # No more threads than OCR may use, so that concurrent requests (or the
+            # machine's other work) are not oversubscribed.
+            "EngineConfig.onnxruntime.intra_op_num_threads": self._threads or ocr_threads(),
             "EngineConfig.onnxruntime.inter_op_num_threads": 1,
         }
         return rapidocr.RapidOCR(params=params)
