@@ -1,10 +1,14 @@
 """Reading a page as a person would: the page flattened to dark text on white, read
 by Tesseract in one pass (fast mode) or, in thorough mode, also enlarged where the
-text is small and by RapidOCR where Tesseract struggled. The engines
+text is small and by RapidOCR where Tesseract struggled. A large page is cut into
+bands at blank rows (see ``bands``) that threads read at the same time. The engines
 themselves live in ``ocr_engines``."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from statistics import median
 from typing import Literal
@@ -12,6 +16,7 @@ from typing import Literal
 import numpy as np
 from PIL import Image, ImageFilter
 
+from .bands import Band, split_bands, text_line_count
 from .languages import LanguageSpec
 from .model import Box, LineKey, OcrWord
 from .ocr_engines import (
@@ -20,6 +25,7 @@ from .ocr_engines import (
     RapidOcrEngine,
     TesserocrEngine,
     build_engine,
+    ocr_threads,
     parse_tsv,
 )
 from .ocr_engines import _line_keys as _line_keys  # read by the thorough-mode tests
@@ -110,6 +116,7 @@ def read_page(
     languages: LanguageSpec,
     mode: OcrMode = "thorough",
     second: OcrEngine | None = None,
+    workers: int | None = None,
 ) -> list[OcrWord]:
     """OCR a page as a person would read it.
 
@@ -120,13 +127,18 @@ def read_page(
     words are added in blocks of their own, unless they repeat a word Tesseract was
     sure of. The engines' confidences are not comparable, so nothing is dropped by
     confidence: a different second reading of a word sits beside the first.
+
+    Tesseract's passes read a large page in up to ``workers`` bands at once (default
+    ``IMAGE_ANONYMIZER_OCR_THREADS``, at most the CPUs available).
     """
+    workers = ocr_threads() if workers is None else workers
     ratio, gamma_where = _flatten(page)
     prepared = _darkened(ratio, gamma_where)
-    words = engine.read(prepared, languages)
+    bands = _bands(ratio < _BAND_INK_LEVEL, workers)
+    words = _read_in_bands(engine, prepared, languages, bands)
     if mode == "fast":
         return words
-    words = _enlarged_pass(engine, ratio, prepared, words, languages)
+    words = _enlarged_pass(engine, ratio, prepared, words, languages, bands)
     if second is None:
         return words
     return words + _second_pass(second, prepared, words, languages)
@@ -138,6 +150,7 @@ def _enlarged_pass(
     prepared: Image.Image,
     words: list[OcrWord],
     languages: LanguageSpec,
+    bands: Sequence[Band],
 ) -> list[OcrWord]:
     text_height = _text_height(words)
     if text_height >= SMALL_TEXT_PX:
@@ -147,11 +160,73 @@ def _enlarged_pass(
         return words
     # Small grey UI text needs the gamma most: darken everywhere before enlarging.
     darkened = _darkened(flattened, None)
-    enlarged = darkened.resize((prepared.width * scale, prepared.height * scale), Image.Resampling.LANCZOS)
-    second = [_scaled(word, scale) for word in engine.read(enlarged, languages)]
+    second = _read_in_bands(engine, darkened, languages, bands, scale)
     gaps = [w for w in words if not any(_overlaps(w.box, other.box) for other in second)]
     offset = 1 + max((w.line.block for w in second), default=0)
     return second + [_in_block_after(word, offset) for word in gaps]
+
+
+# Bands: a page is cut only where each band holds enough text to repay its own
+# layout analysis; a small page is read whole. Each cut may turn lines Tesseract
+# would have read as one paragraph into two blocks, so the pages cut are the
+# large ones, documents with paragraphs; the enlarged pass reads the same bands.
+MIN_BAND_PIXELS = 750_000
+MIN_BAND_LINES = 4
+# Ink for the cuts, on the flattened page before the gamma: faint grey text and
+# anti-aliased edges count too, and those the gamma darkens for the enlarged pass.
+_BAND_INK_LEVEL = 200
+
+
+_POOL: list[ThreadPoolExecutor] = []
+_POOL_LOCK = threading.Lock()
+
+
+def _band_pool() -> ThreadPoolExecutor:
+    """The one pool of band readers, made on first use. The caller reads a page's
+    first band itself, so the pool has one thread fewer than the workers."""
+    with _POOL_LOCK:
+        if not _POOL:
+            _POOL.append(ThreadPoolExecutor(max(1, ocr_threads() - 1), thread_name_prefix="ocr-band"))
+        return _POOL[0]
+
+
+def _bands(ink: np.ndarray, workers: int) -> list[Band]:
+    height, width = ink.shape
+    count = min(workers, width * height // MIN_BAND_PIXELS, text_line_count(ink) // MIN_BAND_LINES)
+    return split_bands(ink, count)
+
+
+def _read_in_bands(
+    engine: OcrEngine, image: Image.Image, languages: LanguageSpec, bands: Sequence[Band], scale: int = 1
+) -> list[OcrWord]:
+    """The words of each band (read enlarged ``scale`` times), placed on the page, each
+    band's blocks numbered after the previous band's so that no line of one band
+    joins a line of another. An error in any band is raised: no band is left out."""
+
+    def read(band: Band) -> list[OcrWord]:
+        crop = image if band.height == image.height else image.crop((0, band.top, image.width, band.bottom))
+        if scale > 1:
+            crop = crop.resize((crop.width * scale, crop.height * scale), Image.Resampling.LANCZOS)
+        words = engine.read(crop, languages)
+        if scale == 1 and band.top == 0:
+            return words
+        return [_shifted(_scaled(word, scale), band.top) for word in words]
+
+    others: list[Future[list[OcrWord]]] = [_band_pool().submit(read, band) for band in bands[1:]]
+    try:
+        parts = [read(bands[0]), *(future.result() for future in others)]
+    finally:
+        for future in others:
+            future.cancel()  # after an error, the bands not yet started are not read
+    merged = parts[0]
+    for part in parts[1:]:
+        offset = 1 + max((w.line.block for w in merged), default=0)
+        merged = merged + [_in_block_after(word, offset) for word in part]
+    return merged
+
+
+def _shifted(word: OcrWord, top: int) -> OcrWord:
+    return replace(word, box=Box(word.box.x, word.box.y + top, word.box.width, word.box.height))
 
 
 def _text_height(words: list[OcrWord]) -> float:
