@@ -71,6 +71,26 @@ def render(
     return image, words
 
 
+def render_cells(
+    cells: Sequence[tuple[str, int, int, bool]],
+    size: tuple[int, int] = (1400, 700),
+    font_size: int = 28,
+) -> tuple[Image.Image, list[Word]]:
+    """Text placed cell by cell, ``(text, x, y, pii)``: a form's grid, a label column."""
+    image = Image.new("RGB", size, (255, 255, 255))
+    draw = ImageDraw.Draw(image)
+    face = font("sans", font_size)
+    space = draw.textlength(" ", font=face)
+    words: list[Word] = []
+    for text, left, top, pii in cells:
+        x = float(left)
+        for part in text.split():
+            draw.text((x, top), part, font=face, fill=(0, 0, 0))
+            words.append(Word(part, _ink_box(part, face, x, top), pii))
+            x += draw.textlength(part, font=face) + space
+    return image, words
+
+
 def _ink_box(text: str, face: ImageFont.FreeTypeFont, x: float, y: float) -> tuple[int, int, int, int]:
     """The tight box of the pixels the word actually inks (textbbox includes bearings)."""
     left, top, right, bottom = (

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image, ImageOps
 
 from image_anonymizer.service import ImageAnonymizer, Options
-from tests.rendering import assert_redacted, coverage, decode, encode, render, tokens
+from tests.rendering import assert_redacted, coverage, decode, encode, render, render_cells, tokens
 
 EMAIL = "maria.garcia@example.com"
 PHONE = "(415) 555-0132"
@@ -214,3 +214,38 @@ def test_given_small_grey_text_and_white_on_colour_bubbles_then_pii_is_covered(
     ]
     out, _ = redact(anonymizer, encode(page, "PNG"))
     assert_redacted(page, out, words + shifted)
+
+
+def test_given_a_row_of_labels_over_a_row_of_values_then_each_value_is_judged_by_its_label(
+    anonymizer: ImageAnonymizer,
+) -> None:
+    # The age sits under "Age", far from it in the text; the city under "City".
+    image, words = render_cells(
+        [
+            ("Date of birth *", 40, 40, False),
+            ("Age", 700, 40, False),
+            ("11/25/1997", 40, 90, True),
+            ("62", 700, 90, True),
+            ("City", 40, 170, False),
+            ("Occupation", 700, 170, False),
+            ("Richmond", 40, 220, True),
+            ("Accountant", 700, 220, False),
+        ],
+        size=(1100, 300),
+    )
+    out, found = redact(anonymizer, encode(image, "PNG"))
+    assert_redacted(image, out, words)
+    assert {"AGE", "DATE_OF_BIRTH", "LOCATION"} <= set(found["entity_counts"])
+
+
+def test_given_a_column_of_labels_beside_a_column_of_values_then_the_date_of_birth_is_found(
+    anonymizer: ImageAnonymizer,
+) -> None:
+    labels = ["Full name", "Plan", "Date of birth", "Website"]
+    values = [("Steven Kowalski", True), ("Business", False), ("May 20, 1985", True), ("Active", False)]
+    cells = [(label, 40, 40 + 60 * row, False) for row, label in enumerate(labels)]
+    cells += [(text, 520, 40 + 60 * row, pii) for row, (text, pii) in enumerate(values)]
+    image, words = render_cells(cells, size=(1000, 300))
+    out, found = redact(anonymizer, encode(image, "PNG"), ocr_mode="fast")
+    assert_redacted(image, out, words)
+    assert "DATE_OF_BIRTH" in found["entity_counts"]

@@ -114,3 +114,25 @@ def test_given_cells_of_one_row_far_apart_then_they_read_as_lines() -> None:
         word("27", 945, 10, (1, 1, 1)),
     ]
     assert layout_text(words).text == "Ethan Smith\nSep 27"
+
+
+def test_given_labels_over_values_and_beside_them_then_field_lines_pair_them() -> None:
+    from image_anonymizer.mapping import field_lines, page_span
+
+    words = [
+        word("Date", 10, 10, (1, 1, 1)),
+        word("of", 70, 10, (1, 1, 1)),
+        word("birth", 100, 10, (1, 1, 1)),
+        word("Age", 700, 10, (1, 1, 1)),  # far right on the label row
+        word("11/25/1997", 10, 40, (1, 1, 2)),
+        word("62", 700, 40, (1, 1, 2)),
+        word("Phone", 10, 200, (2, 1, 1)),  # a label column ...
+        word("+1", 400, 200, (3, 1, 1)),  # ... beside a value column
+        word("555", 440, 200, (3, 1, 1)),
+    ]
+    page = layout_text(words)
+    fields = field_lines(page)
+    assert fields.text.splitlines() == ["Date of birth: 11/25/1997", "Age: 62", "Phone: +1 555"]
+    start = fields.text.index("62")
+    assert page_span(page, fields, start, start + 2) == (page.text.index("62"), page.text.index("62") + 2)
+    assert page_span(page, fields, 0, 4) is None, "a label maps to no value word"

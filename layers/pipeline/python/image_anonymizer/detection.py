@@ -92,6 +92,12 @@ _STATE_ZIP_RE = re.compile(
     rf"(?:\b[A-Z][A-Za-z]+(?:[ -][A-Z][A-Za-z]+){{0,2}},?[ \t]+)?"
     rf"\b(?:{_US_STATES})\.?,?\s+\d{{5}}(?:-\d{{4}})?\b"
 )
+# The value of a "City" or "Town" field, on its line ("City: Richmond").
+_CITY_AFTER_LABEL_RE = re.compile(
+    r"^[ \t]*(?:city|town|place\s+of\s+birth)[ \t]*\*?[ \t]*:[ \t]*"
+    r"((?-i:[A-Z])[A-Za-z'.-]+(?:[ -][A-Z][A-Za-z'.-]+){0,2})[ \t]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
 # Digit groups that OCR split or joined differently from the usual 4-4-4-4.
 _DIGIT_RUN_RE = re.compile(r"(?<![\d-])\d{2,19}(?:[ -]\d{1,19}){0,5}(?![\d-])")
 
@@ -350,6 +356,13 @@ def _clean(detection: Detection, text: str, vocabulary: Vocabulary | None = None
         return None
     if recognizer == "SpacyRecognizer" and kind == "LOCATION" and (name[0].islower() or is_wide_place(name)):
         return None
+    if (
+        recognizer == "AddressRecognizer"
+        and not _has_digit(name)
+        and vocabulary
+        and vocabulary.names_no_one(name)
+    ):
+        return None  # a City field's "value" that is a word ("Occupation", a label beside it)
     return Detection(kind, start, end, detection.score, recognizer)
 
 
@@ -406,9 +419,7 @@ def _line_before(text: str, start: int) -> str:
 # address-driven ones, whose loose capitalised-word patterns can take a label in).
 _LABEL_TRIMMED_RECOGNIZERS = frozenset({"SpacyRecognizer", "LabelledNameRecognizer", "AddressRecognizer"})
 # Analysed on the paragraph-joined text too, these would run into the next line's words.
-_LINE_BOUND_RECOGNIZERS = frozenset(
-    {"SpacyRecognizer", "LabelledNameRecognizer", "GivenNameRecognizer", "PhoneRecognizer"}
-)
+_LINE_BOUND_RECOGNIZERS = frozenset({"SpacyRecognizer", "LabelledNameRecognizer", "GivenNameRecognizer"})
 # Presidio's weak patterns score below this unless a context word raised them.
 _CONTEXT_SCORE = 0.4
 _WEAK_PATTERN_TYPES = frozenset(
@@ -656,13 +667,15 @@ class DateOfBirthRecognizer(_RegexRecognizer):
 
 
 class AddressRecognizer(_RegexRecognizer):
-    """Street lines (house number, street, type, unit) and state + ZIP, as LOCATION:
-    NER finds "San Francisco" but leaves "1200 Market Street" and "CA 94102" readable."""
+    """Street lines (house number, street, type, unit), state + ZIP and a City field's
+    value, as LOCATION: NER finds "San Francisco" but leaves "1200 Market Street" and
+    "CA 94102" readable, and misses a city alone in its box."""
 
     ENTITY = "LOCATION"
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
         results = [self._result(m.start(), m.end(), 0.6) for m in _STREET_RE.finditer(text)]
+        results += [self._result(m.start(1), m.end(1), 0.6) for m in _CITY_AFTER_LABEL_RE.finditer(text)]
         results += [self._result(m.start(), m.end(), 0.6) for m in _STATE_ZIP_RE.finditer(text)]
         return results
 

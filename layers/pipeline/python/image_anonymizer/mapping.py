@@ -143,3 +143,121 @@ def boxes_for_span(page: PageText, start: int, end: int, width: int, height: int
         if padded.width > 0 and padded.height > 0:
             boxes.append(padded)
     return tuple(boxes)
+
+
+@dataclass(frozen=True)
+class FieldLines:
+    """Each label of a form and the value it labels, as lines of their own
+    ("Age: 62"), for the detector to read what the layout puts apart: a row of
+    labels over a row of values, a column of labels beside a column of values.
+    ``spans`` place the value words only, ``(start, end, word index)``: a finding
+    covers the value, never the label."""
+
+    text: str
+    spans: tuple[tuple[int, int, int], ...]
+
+
+@dataclass(frozen=True)
+class _Cell:
+    words: tuple[int, ...]
+    box: Box
+    text: str
+
+
+# A cell is a label when it is short, has no digit, and names something personal.
+_LABEL_WORDS = frozenset(
+    """name names surname forename first last given middle maiden full birth born dob age sex gender
+    address street city state zip postcode postal town country phone tel telephone mobile cell fax
+    email e-mail mail ssn social security nhs nino passport licence license driver account iban card
+    holder cardholder contact emergency kin next patient client customer member employee applicant
+    insured guardian spouse parent signature signed nationality id number no""".split()  # noqa: SIM905
+)
+_MAX_LABEL_WORDS = 5
+_ROW_TOLERANCE = 0.5  # of the text height: centres this close are on one row
+_MAX_GAP_BELOW = 1.6  # of the text height: a value this close under its label
+
+
+def field_lines(page: PageText) -> FieldLines:
+    """Pair every value cell with the label cell left of it on its row, or right above it."""
+    cells = _cells(page)
+    labels = [c for c in cells if _is_label(c.text)]
+    parts: list[str] = []
+    spans: list[tuple[int, int, int]] = []
+    length = 0
+    for value in cells:
+        if _is_label(value.text):  # a label beside a label is a row of labels
+            continue
+        for label in (_label_left_of(value, labels), _label_above(value, labels)):
+            if label is None or label is value:
+                continue
+            prefix = f"{label.text.rstrip(' :*')}: "
+            shift = length + len(prefix) - page.spans[value.words[0]][0]
+            spans += [(page.spans[i][0] + shift, page.spans[i][1] + shift, i) for i in value.words]
+            parts.append(f"{prefix}{value.text}\n")
+            length += len(parts[-1])
+    return FieldLines("".join(parts), tuple(spans))
+
+
+def page_span(page: PageText, fields: FieldLines, start: int, end: int) -> tuple[int, int] | None:
+    """Where the value words that ``[start, end)`` of the field lines covers sit in the page text."""
+    indexes = [i for s, e, i in fields.spans if s < end and e > start]
+    if not indexes:
+        return None
+    return min(page.spans[i][0] for i in indexes), max(page.spans[i][1] for i in indexes)
+
+
+def _cells(page: PageText) -> list[_Cell]:
+    """The page's words in cells: runs of one line with no column gap inside."""
+    cells: list[_Cell] = []
+    run: list[int] = []
+    for index, word in enumerate(page.words):
+        if run and (word.line != page.words[run[-1]].line or _column_gap(page.words[run[-1]], word)):
+            cells.append(_cell(page, run))
+            run = []
+        run.append(index)
+    if run:
+        cells.append(_cell(page, run))
+    return cells
+
+
+def _cell(page: PageText, run: list[int]) -> _Cell:
+    box = page.words[run[0]].box
+    for index in run[1:]:
+        box = box.union(page.words[index].box)
+    text = page.text[page.spans[run[0]][0] : page.spans[run[-1]][1]]
+    return _Cell(tuple(run), box, text)
+
+
+def _is_label(text: str) -> bool:
+    words = re.findall(r"[a-z][a-z-]*", text.lower())
+    return (
+        0 < len(text.split()) <= _MAX_LABEL_WORDS
+        and not any(c.isdigit() for c in text)
+        and any(w in _LABEL_WORDS for w in words)
+    )
+
+
+def _label_left_of(value: _Cell, labels: list[_Cell]) -> _Cell | None:
+    centre = value.box.y + value.box.height / 2
+    tolerance = _ROW_TOLERANCE * value.box.height
+    row = [
+        c
+        for c in labels
+        if c.box.right <= value.box.x and abs(c.box.y + c.box.height / 2 - centre) <= tolerance
+    ]
+    return max(row, key=lambda c: c.box.right, default=None)
+
+
+def _label_above(value: _Cell, labels: list[_Cell]) -> _Cell | None:
+    height = value.box.height
+    above = [
+        c
+        for c in labels
+        if c.box.bottom <= value.box.y + 2
+        and value.box.y - c.box.bottom <= _MAX_GAP_BELOW * max(height, c.box.height)
+        and (
+            max(c.box.x, value.box.x) < min(c.box.right, value.box.right)
+            or abs(c.box.x - value.box.x) <= height
+        )
+    ]
+    return max(above, key=lambda c: c.box.bottom, default=None)

@@ -298,24 +298,24 @@ class ImageAnonymizer:
         )
 
     def _findings(self, text: mapping.PageText, page: Image.Image, options: Options) -> list[Finding]:
-        """The detector's findings in a page's text, each with the boxes that cover it."""
-        detections = self.detector.detect(
-            text.text, options.language.primary, options.entities, options.score_threshold
-        )
+        """The detector's findings in a page's text, and in its label/value pairs (a value
+        found there is placed back in the page text), each with the boxes that cover it."""
+        language, entities, threshold = options.language.primary, options.entities, options.score_threshold
+        spans = {
+            (d.entity_type, d.start, d.end): d
+            for d in self.detector.detect(text.text, language, entities, threshold)
+        }
+        fields = mapping.field_lines(text)
+        for d in self.detector.detect(fields.text, language, entities, threshold):
+            placed = mapping.page_span(text, fields, d.start, d.end)
+            if placed is not None and (d.entity_type, *placed) not in spans:
+                spans[(d.entity_type, *placed)] = d
         findings = []
-        for d in detections:
-            boxes = mapping.boxes_for_span(text, d.start, d.end, page.width, page.height)
+        for (entity_type, start, end), d in spans.items():
+            boxes = mapping.boxes_for_span(text, start, end, page.width, page.height)
             if boxes:
                 findings.append(
-                    Finding(
-                        d.entity_type,
-                        text.text[d.start : d.end],
-                        d.score,
-                        d.start,
-                        d.end,
-                        boxes,
-                        d.recognizer,
-                    )
+                    Finding(entity_type, text.text[start:end], d.score, start, end, boxes, d.recognizer)
                 )
         return findings
 
