@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
-from image_anonymizer.model import Box
+from image_anonymizer.model import Box, Finding
 from image_anonymizer.verification import (
     SKIPPED,
     Verification,
@@ -13,6 +13,7 @@ from image_anonymizer.verification import (
     is_painted,
     painted_share,
     readable_view,
+    worth_covering,
 )
 
 
@@ -42,3 +43,13 @@ def test_given_pages_then_the_request_is_clean_only_if_every_page_is() -> None:
     assert (both.status, both.added, both.passes, both.last_pass_clean) == ("covered", 2, 2, True)
     assert combined([clean, SKIPPED]) is SKIPPED
     assert combined([]) is SKIPPED
+
+
+def test_given_ner_on_a_page_with_holes_then_only_names_that_are_names_count() -> None:
+    def finding(kind: str, text: str, recognizer: str) -> Finding:
+        return Finding(kind, text, 0.85, 0, len(text), (Box(0, 0, 10, 10),), recognizer)
+
+    assert not worth_covering(finding("PERSON", "KESCrIDUON", "SpacyRecognizer"))
+    assert not worth_covering(finding("NRP", "GREEK", "SpacyRecognizer"))
+    assert worth_covering(finding("PERSON", "Karen Fischer", "SpacyRecognizer"))
+    assert worth_covering(finding("EMAIL_ADDRESS", "a@b.co", "OfflineEmailRecognizer"))

@@ -23,7 +23,15 @@ from .detection import Detector
 from .errors import AnonymizerError, InvalidRequest, ProcessingFailed
 from .languages import LanguageSpec, parse_language, require_installed
 from .model import Box, Finding
-from .verification import MAX_PASSES, SKIPPED, Verification, combined, is_painted, readable_view
+from .verification import (
+    MAX_PASSES,
+    SKIPPED,
+    Verification,
+    combined,
+    is_painted,
+    readable_view,
+    worth_covering,
+)
 from .warming import WarmingEngine
 
 _T = TypeVar("_T")
@@ -369,7 +377,8 @@ class ImageAnonymizer:
             new = [
                 finding
                 for finding in self._findings(text, page, options)
-                if not all(
+                if worth_covering(finding)
+                and not all(
                     is_painted(text.words[i].box, painted)
                     for i in mapping.words_in_span(text, finding.start, finding.end)
                 )

@@ -16,7 +16,8 @@ import numpy as np
 from PIL import Image
 
 from . import redaction
-from .model import Box
+from .lexicon import is_known_name
+from .model import Box, Finding
 
 # A verification pass that still finds something is followed by at most one more.
 MAX_PASSES = 2
@@ -71,6 +72,19 @@ def combined(pages: Sequence[Verification]) -> Verification:
         passes=max(p.passes for p in pages),
         last_pass_clean=all(bool(p.last_pass_clean) for p in pages),
     )
+
+
+def worth_covering(finding: Finding) -> bool:
+    """Whether a finding of the re-reading is evidence of a leak. Patterns and labels
+    are; NER on a page with holes in it mostly is not: its "names" are words misread
+    at the paint's edges ("KESCrIDUON", "Ma Search"). An NER name counts only with a
+    known given name or surname in it; an NER place or group not at all (the first
+    reading had the page whole)."""
+    if finding.recognizer != "SpacyRecognizer":
+        return True
+    if finding.entity_type != "PERSON":
+        return False
+    return any(is_known_name(word.strip(".,:;()")) for word in finding.text.split())
 
 
 def painted_share(box: Box, painted: Sequence[Box]) -> float:
