@@ -176,6 +176,7 @@ def test_given_entities_event_then_catalogue_with_descriptions() -> None:
     types = {e["entity_type"] for e in listed}
     assert {"EMAIL_ADDRESS", "PHONE_NUMBER", "PERSON", "CREDIT_CARD"} <= types
     assert all(isinstance(e["description"], str) and e["description"] for e in listed)
+    assert [e["entity_type"] for e in listed if not e["default"]] == ["DATE_TIME"]
 
 
 def test_given_analyze_event_then_json_contract_and_boxes_on_the_pii() -> None:

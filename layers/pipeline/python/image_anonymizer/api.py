@@ -26,7 +26,7 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, Field
 
 from . import errors
-from .catalogue import ENTITY_CATALOGUE
+from .catalogue import describe
 from .jobs import JobStore
 from .plans import MB, PlanResolver, plan_limit_bytes
 from .service import ImageAnonymizer, Options
@@ -145,7 +145,7 @@ def health() -> dict[str, str]:
 @app.get("/entities")
 def entities() -> dict[str, Any]:
     metrics.add_metric(name="catalogue_requests", unit=MetricUnit.Count, value=1)
-    return {"entities": [{"entity_type": k, "description": v} for k, v in ENTITY_CATALOGUE.items()]}
+    return {"entities": describe()}
 
 
 @app.post("/analyze-image")

@@ -50,6 +50,14 @@ DEFAULT_SCORE_THRESHOLD = 0.3
 DEFAULT_ENTITIES = frozenset(ENTITY_CATALOGUE) - {"DATE_TIME"}
 
 
+def describe() -> list[dict[str, object]]:
+    """The catalogue as the API and the CLI list it: type, meaning, found by default."""
+    return [
+        {"entity_type": k, "description": v, "default": k in DEFAULT_ENTITIES}
+        for k, v in ENTITY_CATALOGUE.items()
+    ]
+
+
 def validate_entities(entities: Iterable[str] | None) -> frozenset[str] | None:
     """Upper-case and check requested types; ``None`` or empty means the defaults."""
     if entities is None:

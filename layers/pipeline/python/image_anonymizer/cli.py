@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .catalogue import DEFAULT_SCORE_THRESHOLD, ENTITY_CATALOGUE
+from .catalogue import DEFAULT_SCORE_THRESHOLD, describe
 from .drop_folder import write_atomically
 from .errors import AnonymizerError, ProcessingFailed
 from .formats import SUPPORTED_FORMATS, detect_format
@@ -253,15 +253,15 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _entities(args: argparse.Namespace) -> int:
+    catalogue = describe()
     if args.json:
-        print(
-            json.dumps([{"entity_type": k, "description": v} for k, v in ENTITY_CATALOGUE.items()], indent=2)
-        )
+        print(json.dumps(catalogue, indent=2))
     else:
-        width = max(len(k) for k in ENTITY_CATALOGUE)
-        for name, description in ENTITY_CATALOGUE.items():
-            print(f"{name:<{width}}  {description}")
-        print(f"\n{len(ENTITY_CATALOGUE)} types; formats: {', '.join(f.name for f in SUPPORTED_FORMATS)}")
+        width = max(len(str(e["entity_type"])) for e in catalogue)
+        for e in catalogue:
+            note = "" if e["default"] else "  (only when asked for)"
+            print(f"{e['entity_type']!s:<{width}}  {e['description']}{note}")
+        print(f"\n{len(catalogue)} types; formats: {', '.join(f.name for f in SUPPORTED_FORMATS)}")
     return EXIT_OK
 
 
