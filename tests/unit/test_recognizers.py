@@ -148,3 +148,12 @@ def test_given_ordinary_words_read_onto_a_name_then_they_are_trimmed_off(detecto
     names = found(detector, text, "PERSON")
     assert "Anthony Moore" in names and "Ethan Smith" in names
     assert not any(word in " ".join(names) for word in ("Updated", "Spam", "Apr7")), names
+
+
+def test_given_a_licence_then_caps_surname_and_name_labels_and_only_the_birth_date(
+    detector: Detector,
+) -> None:
+    text = "DRIVER LICENSE\n\nBrian Robinson\n\nLN\nROBINSON\nFN\nBRIAN\n\nDOB\n1957-09-02\n\nEXP\n10/05/2026"
+    names = found(detector, text, "PERSON")
+    assert "ROBINSON" in names and "BRIAN" in names
+    assert found(detector, text, "DATE_OF_BIRTH") == ["1957-09-02"]

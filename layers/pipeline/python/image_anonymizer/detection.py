@@ -124,7 +124,7 @@ _NAME_LABELS = (
     r"(?:dear|attn\.?|attention|name|full\s+name|patient|client|customer|employee|applicant|"
     r"cardholder|card\s+holder|account\s+holder|holder|insured|member|guardian|mr\.?|mrs\.?|ms\.?|"
     r"miss|dr\.?|sincerely,?|regards,?|signed|cashier|served\s+by|server|clerk|teller|agent|"
-    r"emergency\s+contact|next\s+of\s+kin)"
+    r"emergency\s+contact|next\s+of\s+kin|surname|last\s+name|first\s+name|given\s+names?|forenames?|ln|fn)"
 )
 _NAME_WORD = r"(?:[A-Z]['’][A-Z][a-z]+|Mc[A-Z][a-z]+|[A-Z][a-z'’-]+|[A-Z]{2,})"
 # The label before the name on its line, or alone on the line above ("NAME\nDiego Green").
@@ -271,8 +271,9 @@ def _elsewhere_on_the_page(
         word
         for d in detections
         if d.entity_type == "PERSON"
-        for word in re.findall(r"[A-Z][A-Za-z'’-]{2,}", text[d.start : d.end])
-        if word.lower() not in _FIELD_LABELS
+        for found in re.findall(r"[A-Z][A-Za-z'’-]{2,}", text[d.start : d.end])
+        if found.lower() not in _FIELD_LABELS
+        for word in (found, found.upper())  # "Brian Robinson" is also "ROBINSON" on a licence
     }
     if not names:
         return []
@@ -679,7 +680,9 @@ class DateOfBirthRecognizer(_RegexRecognizer):
         results = []
         for match in _DATE_RE.finditer(text):
             window = text[max(0, match.start() - 48) : match.start()]
-            if _DOB_CONTEXT_RE.search(window):
+            labels = list(_DOB_CONTEXT_RE.finditer(window))
+            # The label's own date comes first: "DOB 1957-09-02 EXP 10/05/2026".
+            if labels and not _DATE_RE.search(window, labels[-1].end()):
                 results.append(self._result(match.start(), match.end(), 0.85))
         return results
 
