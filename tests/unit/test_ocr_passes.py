@@ -115,3 +115,14 @@ def test_given_rapidocr_lines_then_each_is_a_line_and_stacked_lines_share_a_bloc
     ]
     keys = ocr._line_keys(lines)
     assert keys == [LineKey(1, 1, 1), LineKey(1, 1, 2), LineKey(2, 1, 1), LineKey(3, 1, 1)]
+
+
+def test_given_small_words_read_enlarged_then_plain_words_are_sure_and_codes_are_not() -> None:
+    def small(text: str) -> OcrWord:
+        return OcrWord(text, Box(0, 0, 60, 9), 90.0, LineKey(1, 1, 1), "eng")
+
+    enlarged_twice = ocr.SMALL_WORD_PX / 2
+    assert not ocr._sure(small("Updated"))  # small and not read enlarged: a second opinion
+    assert ocr._sure(small("Updated"), enlarged_twice)
+    for code in ("jo@example.com", "4111", "10:24", "1BoatSLRHtKNngkdXEeobR76b53LETtpyT"):
+        assert not ocr._sure(small(code), enlarged_twice), code

@@ -6,6 +6,7 @@ themselves live in ``ocr_engines``."""
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -138,10 +139,10 @@ def read_page(
     words = _read_in_bands(engine, prepared, languages, bands)
     if mode == "fast":
         return words
-    words = _enlarged_pass(engine, ratio, prepared, words, languages, bands)
+    words, scale = _enlarged_pass(engine, ratio, prepared, words, languages, bands)
     if second is None:
         return words
-    return words + _second_pass(second, prepared, words, languages)
+    return words + _second_pass(second, prepared, words, languages, SMALL_WORD_PX / scale)
 
 
 def _enlarged_pass(
@@ -151,19 +152,20 @@ def _enlarged_pass(
     words: list[OcrWord],
     languages: LanguageSpec,
     bands: Sequence[Band],
-) -> list[OcrWord]:
+) -> tuple[list[OcrWord], int]:
+    """The page read again enlarged if its text is small, and how much (1: not)."""
     text_height = _text_height(words)
     if text_height >= SMALL_TEXT_PX:
-        return words
+        return words, 1
     scale = 2 if text_height >= 8 or not text_height else 3
     if prepared.width * prepared.height * scale * scale > MAX_UPSCALED_PIXELS:
-        return words
+        return words, 1
     # Small grey UI text needs the gamma most: darken everywhere before enlarging.
     darkened = _darkened(flattened, None)
     second = _read_in_bands(engine, darkened, languages, bands, scale)
     gaps = [w for w in words if not any(_overlaps(w.box, other.box) for other in second)]
     offset = 1 + max((w.line.block for w in second), default=0)
-    return second + [_in_block_after(word, offset) for word in gaps]
+    return second + [_in_block_after(word, offset) for word in gaps], scale
 
 
 # Bands: a page is cut only where each band holds enough text to repay its own
@@ -238,6 +240,7 @@ def _text_height(words: list[OcrWord]) -> float:
 # Thorough mode's second engine: where Tesseract struggled.
 SURE_CONFIDENCE = 60  # a Tesseract word below this is read again
 SMALL_WORD_PX = 12  # and so is a word whose box is lower than this
+_CODE_LIKE_RE = re.compile(r"[\d@:/]|\S{12,}")  # digits, emails, times, URLs, long codes
 _INK_LEVEL = 128  # on the prepared page, darker than this is ink
 _CELL = 4  # regions are found on a grid of 4 px cells
 _JOIN_CELLS = 4  # ink this close on a row is one region (a line of words)
@@ -245,11 +248,13 @@ _MIN_INK_PIXELS = 30
 _MIN_REGION_PX = 7
 _MAX_REGION_HEIGHT_PX = 160  # taller blobs are pictures, not a line of text
 _RULE_PX = 60  # a straight run of ink this long is a rule or a box, not text
-_TARGET_TEXT_PX = 24  # crops of smaller text are enlarged to about this ...
+_TARGET_TEXT_PX = 16  # crops of smaller text are enlarged to about this ...
 _MAX_MOSAIC_PIXELS = 6_000_000  # ... unless the mosaic would grow past this
 
 
-def struggled_regions(prepared: Image.Image, words: list[OcrWord]) -> list[Box]:
+def struggled_regions(
+    prepared: Image.Image, words: list[OcrWord], min_sure_height: float = SMALL_WORD_PX
+) -> list[Box]:
     """Boxes around ink that no sure, legible Tesseract word covers: text it missed
     (colour, dark or faint grounds, odd fonts), words it was unsure of and small
     text. Rules and box outlines are ignored, and so are specks and pictures."""
@@ -259,7 +264,7 @@ def struggled_regions(prepared: Image.Image, words: list[OcrWord]) -> list[Box]:
     if not rest.any():
         return []
     for word in words:
-        if _sure(word):
+        if _sure(word, min_sure_height):
             pad = max(2, word.box.height // 5)
             rest[
                 max(0, word.box.y - pad) : word.box.bottom + pad,
@@ -301,10 +306,15 @@ def _text_ink(prepared: Image.Image) -> np.ndarray:
     return np.where((across > 0) | (down > 0), 0, ink).astype(np.uint8)
 
 
-def _sure(word: OcrWord) -> bool:
+def _sure(word: OcrWord, min_height: float = SMALL_WORD_PX) -> bool:
     """Whether Tesseract's reading of the word needs no second opinion. Small text
-    always gets one: Tesseract splits small emails and codes it reads with confidence."""
-    return word.confidence >= SURE_CONFIDENCE and word.box.height >= SMALL_WORD_PX
+    always gets one (Tesseract splits small emails and codes it reads with
+    confidence), unless the enlarged pass read it large enough (``min_height`` is on
+    the page: ``SMALL_WORD_PX`` divided by that pass's scale) and it is a plain word."""
+    if word.confidence < SURE_CONFIDENCE or word.box.height < min_height:
+        return False
+    # Small codes, numbers and addresses get the second opinion even so.
+    return word.box.height >= SMALL_WORD_PX or not _CODE_LIKE_RE.search(word.text)
 
 
 def _ink_bounds(ink: np.ndarray, box: Box) -> Box | None:
@@ -343,7 +353,11 @@ _MOSAIC_GAP = 32  # white pixels between two crops on the mosaic
 
 
 def _second_pass(
-    second: OcrEngine, prepared: Image.Image, words: list[OcrWord], languages: LanguageSpec
+    second: OcrEngine,
+    prepared: Image.Image,
+    words: list[OcrWord],
+    languages: LanguageSpec,
+    min_sure_height: float = SMALL_WORD_PX,
 ) -> list[OcrWord]:
     """The second engine's words from the struggled regions, boxed to their ink; those
     that only repeat a word Tesseract was sure of are left out.
@@ -351,7 +365,7 @@ def _second_pass(
     The regions' crops (small text enlarged) are laid out on one white mosaic and
     read in one call: one detection over the mosaic costs far less than one per crop.
     """
-    regions = struggled_regions(prepared, words)
+    regions = struggled_regions(prepared, words, min_sure_height)
     if not regions:
         return []
     ink = _text_ink(prepared)
@@ -365,7 +379,7 @@ def _second_pass(
             crop = crop.resize((crop.width * scale, crop.height * scale), Image.Resampling.LANCZOS)
         crops.append((region, scale, crop))
     mosaic, places = _mosaic([crop for _, _, crop in crops])
-    sure = [w for w in words if _sure(w)]
+    sure = [w for w in words if _sure(w, min_sure_height)]
     offset = 1 + max((w.line.block for w in words), default=0)
     found: list[OcrWord] = []
     for word in second.read(mosaic, languages):
