@@ -189,18 +189,28 @@ class Detector:
         wanted = sorted((entities or DEFAULT_ENTITIES) & built.supported)
         if not wanted:
             return []
+        artifacts = analyzer.nlp_engine.process_text(text, language)
         results = analyzer.analyze(
-            text=text, language=language, entities=wanted, score_threshold=score_threshold
+            text=text,
+            language=language,
+            entities=wanted,
+            score_threshold=score_threshold,
+            nlp_artifacts=artifacts,
         )
         # An IBAN, card or address wrapped onto the next line of the same paragraph:
-        # analyse again with those line breaks as spaces (same length, so same spans).
+        # analyse again with those line breaks as spaces (same length, so same spans;
+        # the same spaCy reading serves the context words, so spaCy runs once).
         joined = _PARAGRAPH_LINE_BREAK_RE.sub(" ", text)
         if joined != text:
             # Pattern recognizers only: names would run on into the next line's words.
             results += [
                 r
                 for r in analyzer.analyze(
-                    text=joined, language=language, entities=wanted, score_threshold=score_threshold
+                    text=joined,
+                    language=language,
+                    entities=wanted,
+                    score_threshold=score_threshold,
+                    nlp_artifacts=artifacts,
                 )
                 if (r.recognition_metadata or {}).get("recognizer_name") not in _LINE_BOUND_RECOGNIZERS
             ]
