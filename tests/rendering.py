@@ -149,3 +149,15 @@ def assert_redacted(
         if not w.pii and changed(original, redacted, w.box, max(tolerance, 0) * 3) > 0.05
     ]
     assert not touched, f"non-PII words painted over: {touched}"
+
+
+# The sample letter the engine tests share: three PII lines and one without.
+EMAIL = "maria.garcia@example.com"
+PHONE = "(415) 555-0132"
+CARD = "4111 1111 1111 1111"
+LETTER = [
+    tokens(f"Contact: {EMAIL}", [EMAIL]),
+    tokens(f"Phone: {PHONE} Reference 7781", [PHONE]),
+    tokens(f"Card {CARD} Amount 45.00", [CARD]),
+    tokens("Invoice for consulting services"),
+]

@@ -9,19 +9,21 @@ import pytest
 from PIL import Image, ImageOps
 
 from image_anonymizer.service import ImageAnonymizer, Options
-from tests.rendering import assert_redacted, coverage, decode, encode, render, render_cells, tokens
+from tests.rendering import (
+    CARD,
+    EMAIL,
+    LETTER,
+    PHONE,
+    assert_redacted,
+    coverage,
+    decode,
+    encode,
+    render,
+    render_cells,
+    tokens,
+)
 
-EMAIL = "maria.garcia@example.com"
-PHONE = "(415) 555-0132"
-CARD = "4111 1111 1111 1111"
 IBAN = "GB82 WEST 1234 5698 7654 32"
-
-LETTER = [
-    tokens(f"Contact: {EMAIL}", [EMAIL]),
-    tokens(f"Phone: {PHONE} Reference 7781", [PHONE]),
-    tokens(f"Card {CARD} Amount 45.00", [CARD]),
-    tokens("Invoice for consulting services"),
-]
 
 
 def redact(anonymizer: ImageAnonymizer, data: bytes, **options: str) -> tuple[Image.Image, dict]:

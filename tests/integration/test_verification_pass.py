@@ -13,17 +13,7 @@ from image_anonymizer.languages import LanguageSpec
 from image_anonymizer.model import OcrWord
 from image_anonymizer.ocr import OcrEngine
 from image_anonymizer.service import ImageAnonymizer, Options
-from tests.rendering import assert_redacted, changed, decode, encode, render, tokens
-
-EMAIL = "maria.garcia@example.com"
-PHONE = "(415) 555-0132"
-CARD = "4111 1111 1111 1111"
-LETTER = [
-    tokens(f"Contact: {EMAIL}", [EMAIL]),
-    tokens(f"Phone: {PHONE} Reference 7781", [PHONE]),
-    tokens(f"Card {CARD} Amount 45.00", [CARD]),
-    tokens("Invoice for consulting services"),
-]
+from tests.rendering import EMAIL, LETTER, assert_redacted, changed, decode, encode, render
 
 
 class ForgetfulOcr:
