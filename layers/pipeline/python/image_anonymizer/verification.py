@@ -42,7 +42,7 @@ class Verification:
 
     @property
     def status(self) -> str:
-        """``skipped`` (not asked for, or nothing was redacted), ``clean`` or ``covered``."""
+        """``skipped`` (not asked for), ``clean`` or ``covered``."""
         if not self.performed:
             return "skipped"
         return "clean" if self.clean else "covered"
