@@ -575,12 +575,10 @@ def _recognizers(
         DateOfBirthRecognizer(language),
         SplitCardRecognizer(language),
     ]
-    if language == "en":
-        recognizers.append(LabelledNameRecognizer(language))
     if vocabulary is not None:
         recognizers.append(GivenNameRecognizer(language, vocabulary))
     if language == "en":
-        recognizers.append(AddressRecognizer(language))
+        recognizers += [LabelledNameRecognizer(language), AddressRecognizer(language)]
         recognizers += [
             pr.UsBankRecognizer(),
             pr.UsLicenseRecognizer(),
