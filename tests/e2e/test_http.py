@@ -23,13 +23,11 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from tests.rendering import Word, assert_redacted, decode, encode, render, tokens
+from tests.rendering import EMAIL, PHONE, Word, assert_redacted, decode, encode, render, tokens
 
 ROOT = Path(__file__).resolve().parents[2]
 CLI = Path(sys.executable).parent / "image-anonymizer"
 API_KEY = "testkey"
-EMAIL = "maria.garcia@example.com"
-PHONE = "(415) 555-0132"
 LINES = [
     tokens(f"Contact: {EMAIL}", [EMAIL]),
     tokens(f"Phone: {PHONE} Reference 7781", [PHONE]),
