@@ -19,6 +19,12 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .catalogue import DEFAULT_ENTITIES, DEFAULT_SCORE_THRESHOLD, ENTITY_CATALOGUE
+from .document_recognizers import (
+    AccountNumberRecognizer,
+    DateTimeRecognizer,
+    InitialsNameRecognizer,
+    NorthAmericanPhoneRecognizer,
+)
 from .lexicon import Vocabulary, given_names, is_known_name, is_wide_place
 
 _MONTHS = (
@@ -66,7 +72,7 @@ _DOMAIN_RE = re.compile(
 # date phrases ("thirty days") are not personal.
 _DATE_EVIDENCE_RE = re.compile(
     rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTHS}\b"
-    rf"|\b{_MONTHS}\.?\s+\d{{1,2}}(?:st|nd|rd|th)?\b(?!\d)"
+    rf"|\b{_MONTHS}\.?[\s,/.\-]*\d{{1,2}}(?:st|nd|rd|th)?\b(?!\d)"
     r"|\b\d{1,4}\s*[/.\-]\s*\d{1,2}(?:\s*[/.\-]\s*\d{1,4})?\b",
     re.IGNORECASE,
 )
@@ -410,7 +416,11 @@ def _without_filler(text: str, start: int, end: int, vocabulary: Vocabulary) -> 
     """Trim ordinary words off both ends of an NER name ("Spam Jennifer", "Anthony Moore
     Updated", "Ethan Smith Apr7"); a name of nothing but such words is dropped later."""
     words = list(_WORD_RE.finditer(text, start, end))
-    kept = [i for i, m in enumerate(words) if not vocabulary.names_no_one(m.group(0))]
+    kept = [
+        i
+        for i, m in enumerate(words)
+        if _INITIAL_RE.fullmatch(m.group(0)) or not vocabulary.names_no_one(m.group(0))
+    ]
     if not kept:
         return start, end
     return words[kept[0]].start(), words[kept[-1]].end()
@@ -432,7 +442,15 @@ def _line_before(text: str, start: int) -> str:
 # address-driven ones, whose loose capitalised-word patterns can take a label in).
 _LABEL_TRIMMED_RECOGNIZERS = frozenset({"SpacyRecognizer", "LabelledNameRecognizer", "AddressRecognizer"})
 # Analysed on the paragraph-joined text too, these would run into the next line's words.
-_LINE_BOUND_RECOGNIZERS = frozenset({"SpacyRecognizer", "LabelledNameRecognizer", "GivenNameRecognizer"})
+_LINE_BOUND_RECOGNIZERS = frozenset(
+    {
+        "SpacyRecognizer",
+        "LabelledNameRecognizer",
+        "GivenNameRecognizer",
+        "InitialsNameRecognizer",
+        "DateTimeRecognizer",
+    }
+)
 # Presidio's weak patterns score below this unless a context word raised them.
 _CONTEXT_SCORE = 0.4
 _WEAK_PATTERN_TYPES = frozenset(
@@ -469,6 +487,8 @@ _TO_RE = re.compile(r"[ \t]*to\b", re.IGNORECASE)
 
 
 _WORD_RE = re.compile(r"\S+")
+# An initial of a name ("K.", "J.J."): a letter, but no filler.
+_INITIAL_RE = re.compile(r"(?:[A-Z]\.){1,3},?")
 _LABEL_PUNCTUATION = ".,:;()[]"
 
 
@@ -577,8 +597,14 @@ def _recognizers(
     ]
     if vocabulary is not None:
         recognizers.append(GivenNameRecognizer(language, vocabulary))
+        recognizers.append(InitialsNameRecognizer(language, vocabulary))
     if language == "en":
         recognizers += [LabelledNameRecognizer(language), AddressRecognizer(language)]
+        recognizers += [
+            DateTimeRecognizer(language),
+            NorthAmericanPhoneRecognizer(language),
+            AccountNumberRecognizer(language),
+        ]
         recognizers += [
             pr.UsBankRecognizer(),
             pr.UsLicenseRecognizer(),
