@@ -340,7 +340,7 @@ def _clean(detection: Detection, text: str, vocabulary: Vocabulary | None = None
     """
     found = text[detection.start : detection.end]
     kind, recognizer = detection.entity_type, detection.recognizer
-    if kind == "DATE_TIME" and not _DATE_EVIDENCE_RE.search(found):
+    if kind == "DATE_TIME" and recognizer != "DateTimeRecognizer" and not _DATE_EVIDENCE_RE.search(found):
         return None
     if kind in _WEAK_PATTERN_TYPES and (detection.score < _CONTEXT_SCORE or not _has_digit(found)):
         return None
