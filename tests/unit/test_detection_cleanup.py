@@ -1,9 +1,13 @@
-from image_anonymizer.detection import Detection, _clean
+from image_anonymizer.detection import Detection
+from image_anonymizer.detection.postprocessing import Page
+from image_anonymizer.detection.postprocessing import clean as clean_finding
+from image_anonymizer.detection.recognizers import NER_TRAITS
 
 
 def clean(entity_type: str, text: str, found: str) -> str | None:
     start = text.index(found)
-    result = _clean(Detection(entity_type, start, start + len(found), 0.85, "SpacyRecognizer"), text)
+    detection = Detection(entity_type, start, start + len(found), 0.85, "SpacyRecognizer", NER_TRAITS)
+    result = clean_finding(detection, Page(text))
     return None if result is None else text[result.start : result.end]
 
 
