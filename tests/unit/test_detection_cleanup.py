@@ -33,3 +33,27 @@ def test_given_a_date_phrase_or_bare_number_then_date_time_is_dropped() -> None:
 
 def test_given_other_types_then_they_pass_untouched() -> None:
     assert clean("EMAIL_ADDRESS", "Email jo@x.org", "jo@x.org") == "jo@x.org"
+
+
+def test_every_post_processing_rule_is_named_and_documented() -> None:
+    from image_anonymizer.detection.postprocessing import RULES
+
+    names = [rule.__name__ for rule in RULES]
+    assert len(set(names)) == len(names)
+    assert all(rule.__doc__ for rule in RULES)
+
+
+def test_traits_come_from_the_recognizer_class_not_its_name() -> None:
+    from presidio_analyzer import predefined_recognizers as pr
+
+    from image_anonymizer.detection import Traits
+    from image_anonymizer.detection.recognizers import (
+        AddressRecognizer,
+        LabelledNameRecognizer,
+        traits_of,
+    )
+
+    assert traits_of(pr.SpacyRecognizer(supported_language="en")) == NER_TRAITS
+    assert traits_of(LabelledNameRecognizer("en")) == Traits(line_bound=True, label_trimmed=True)
+    assert traits_of(AddressRecognizer("en")).address
+    assert traits_of(pr.PhoneRecognizer(supported_language="en")) == Traits()
