@@ -1,9 +1,13 @@
-from image_anonymizer.detection import Detection, _clean
+from image_anonymizer.detection import Detection
+from image_anonymizer.detection.postprocessing import Page
+from image_anonymizer.detection.postprocessing import clean as clean_finding
+from image_anonymizer.detection.recognizers import NER_TRAITS
 
 
 def clean(entity_type: str, text: str, found: str) -> str | None:
     start = text.index(found)
-    result = _clean(Detection(entity_type, start, start + len(found), 0.85, "SpacyRecognizer"), text)
+    detection = Detection(entity_type, start, start + len(found), 0.85, "SpacyRecognizer", NER_TRAITS)
+    result = clean_finding(detection, Page(text))
     return None if result is None else text[result.start : result.end]
 
 
@@ -29,3 +33,27 @@ def test_given_a_date_phrase_or_bare_number_then_date_time_is_dropped() -> None:
 
 def test_given_other_types_then_they_pass_untouched() -> None:
     assert clean("EMAIL_ADDRESS", "Email jo@x.org", "jo@x.org") == "jo@x.org"
+
+
+def test_every_post_processing_rule_is_named_and_documented() -> None:
+    from image_anonymizer.detection.postprocessing import RULES
+
+    names = [rule.__name__ for rule in RULES]
+    assert len(set(names)) == len(names)
+    assert all(rule.__doc__ for rule in RULES)
+
+
+def test_traits_come_from_the_recognizer_class_not_its_name() -> None:
+    from presidio_analyzer import predefined_recognizers as pr
+
+    from image_anonymizer.detection import Traits
+    from image_anonymizer.detection.recognizers import (
+        AddressRecognizer,
+        LabelledNameRecognizer,
+        traits_of,
+    )
+
+    assert traits_of(pr.SpacyRecognizer(supported_language="en")) == NER_TRAITS
+    assert traits_of(LabelledNameRecognizer("en")) == Traits(line_bound=True, label_trimmed=True)
+    assert traits_of(AddressRecognizer("en")).address
+    assert traits_of(pr.PhoneRecognizer(supported_language="en")) == Traits()

@@ -16,7 +16,7 @@ import numpy as np
 from PIL import Image
 
 from . import redaction
-from .lexicon import is_known_name
+from .detection.lexicon import is_known_name
 from .model import Box, Finding
 
 # A verification pass that still finds something is followed by at most one more.

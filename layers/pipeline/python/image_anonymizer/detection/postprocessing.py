@@ -1,0 +1,353 @@
+"""What NER and loose patterns get wrong on OCR'd pages, fixed or dropped: named rules,
+each a small function, applied in the order of ``RULES``.
+
+A rule of a page takes the page's findings and returns them changed; a rule of a
+finding (``FINDING_RULES``) takes one finding and returns it, changed, or ``None`` to
+drop it. Rules read a finding's ``traits``, never the name of its recognizer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from functools import wraps
+
+from ..catalogue import DEFAULT_ENTITIES
+from .findings import Detection
+from .lexicon import Vocabulary, addressee_labels, field_labels, is_wide_place, organisation_words
+from .patterns import MONTHS
+
+
+@dataclass(frozen=True)
+class Page:
+    """The text the findings are in, and what goes with it."""
+
+    text: str
+    vocabulary: Vocabulary | None = None  # ordinary words, to tell NER's false names
+    entities: frozenset[str] = DEFAULT_ENTITIES  # the types asked for
+
+
+FindingRule = Callable[[Detection, Page], Detection | None]
+PageRule = Callable[[list[Detection], Page], list[Detection]]
+
+
+# What makes a DATE_TIME worth covering: a day with its month (a numeric date, or a
+# month name next to a day number). Times of day ("10:45 AM"), weekdays ("Friday"),
+# months of a year ("March 2025"), bare years, bare numbers ("Reference 7781") and
+# date phrases ("thirty days") are not personal.
+_DATE_EVIDENCE_RE = re.compile(
+    rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTHS}\b"
+    rf"|\b{MONTHS}\.?[\s,/.\-]*\d{{1,2}}(?:st|nd|rd|th)?\b(?!\d)"
+    r"|\b\d{1,4}\s*[/.\-]\s*\d{1,2}(?:\s*[/.\-]\s*\d{1,4})?\b",
+    re.IGNORECASE,
+)
+# Presidio's weak patterns score below this unless a context word raised them.
+_CONTEXT_SCORE = 0.4
+_WEAK_PATTERN_TYPES = frozenset(
+    {
+        "US_DRIVER_LICENSE",
+        "US_PASSPORT",
+        "US_BANK_NUMBER",
+        "US_ITIN",
+        "UK_PASSPORT",
+        "IN_PAN",
+        "AU_ABN",
+        "AU_ACN",
+        "AU_TFN",
+        "AU_MEDICARE",
+        "MEDICAL_LICENSE",
+    }
+)
+# Loose number types that a business's own identifiers look like.
+_NUMBER_TYPES = _WEAK_PATTERN_TYPES | {"PHONE_NUMBER", "DATE_TIME", "UK_NINO"}
+_BUSINESS_NUMBER_LABEL_RE = re.compile(
+    r"\b(?:company|registration|reg|registered|vat|invoice|inv|order|po|sku|item|model|serial|part|batch"
+    r"|lot|receipt|transaction|txn)\b\.?\s*(?:no\.?|number|num\.?|#|id)?\s*[:#.]?\s*$",
+    re.IGNORECASE,
+)
+_PRICE_RE = re.compile(r"[$€£]?\d{1,3}(?:,\d{3})*\.\d{2}")
+_TO_RE = re.compile(r"[ \t]*to\b", re.IGNORECASE)
+_WORD_RE = re.compile(r"\S+")
+# An initial of a name ("K.", "J.J."): a letter, but no filler.
+_INITIAL_RE = re.compile(r"(?:[A-Z]\.){1,3},?")
+_LABEL_PUNCTUATION = ".,:;()[]"
+# The types whose label-trimmed findings are trimmed and judged as names and places.
+_NAME_AND_PLACE_TYPES = ("PERSON", "LOCATION", "NRP")
+
+
+def _each(rule: FindingRule) -> PageRule:
+    """A rule of a finding, applied to each finding of a page."""
+
+    @wraps(rule)
+    def apply(detections: list[Detection], page: Page) -> list[Detection]:
+        return [d for d in (rule(found, page) for found in detections) if d is not None]
+
+    return apply
+
+
+# --- rules of a page, first -------------------------------------------------------
+
+
+def split_ner_lines(detections: list[Detection], page: Page) -> list[Detection]:
+    """An NER entity that runs over a line break ("John Fischer\\nLunch") is one
+    finding per line, each judged on its own."""
+    pieces = []
+    for detection in detections:
+        if not detection.traits.from_ner:
+            pieces.append(detection)
+            continue
+        start = detection.start
+        for line in page.text[detection.start : detection.end].split("\n"):
+            if line.strip():
+                pieces.append(replace(detection, start=start, end=start + len(line)))
+            start += len(line) + 1
+    return pieces
+
+
+# --- rules of a finding, in order -------------------------------------------------
+
+
+def date_time_needs_a_date(detection: Detection, page: Page) -> Detection | None:
+    """A DATE_TIME with no day and month in it (see ``_DATE_EVIDENCE_RE``) is dropped."""
+    if (
+        detection.entity_type == "DATE_TIME"
+        and not detection.traits.checked_date
+        and not _DATE_EVIDENCE_RE.search(_found(detection, page))
+    ):
+        return None
+    return detection
+
+
+def weak_patterns_need_context(detection: Detection, page: Page) -> Detection | None:
+    """A weak pattern without the context word that raises its score (a bare "A4" as
+    a driver's licence), or without a digit ("work-based" as an Indian PAN), is dropped."""
+    if detection.entity_type in _WEAK_PATTERN_TYPES and (
+        detection.score < _CONTEXT_SCORE or not _has_digit(_found(detection, page))
+    ):
+        return None
+    return detection
+
+
+def no_numbers_after_business_labels(detection: Detection, page: Page) -> Detection | None:
+    """A loose number after a business's label on its line ("company no. 06325024",
+    "Order #") is the business's, not a person's: dropped."""
+    if detection.entity_type in _NUMBER_TYPES and _BUSINESS_NUMBER_LABEL_RE.search(
+        _line_before(page.text, detection.start)
+    ):
+        return None
+    return detection
+
+
+def no_price_rows_as_phones(detection: Detection, page: Page) -> Detection | None:
+    """A "phone number" that is a row of prices ("3 45.00 135.00") is dropped."""
+    if detection.entity_type == "PHONE_NUMBER" and any(
+        _PRICE_RE.fullmatch(t) for t in _found(detection, page).split()
+    ):
+        return None
+    return detection
+
+
+def trim_field_labels(detection: Detection, page: Page) -> Detection | None:
+    """Field labels taken into a name or a place ("Email ana@x.org", "ZIP\\nRaleigh NC")
+    are trimmed off its start (and, for NER's, its end, with a PERSON's words that have
+    no letter), then spaces and punctuation; nothing left, it is dropped."""
+    if not _trimmed_name_or_place(detection):
+        return detection
+    text, labels = page.text, field_labels()
+    start, end = detection.start, detection.end
+    for match in _WORD_RE.finditer(text, start, end):
+        if match.group(0).strip(_LABEL_PUNCTUATION).lower() not in labels:
+            break
+        start = match.end()
+    for match in reversed(list(_WORD_RE.finditer(text, start, end))):
+        word = match.group(0).strip(_LABEL_PUNCTUATION)
+        if not detection.traits.from_ner or (
+            word.lower() not in labels and not (detection.entity_type == "PERSON" and not _has_letter(word))
+        ):
+            break
+        end = match.start()
+    while start < end and text[start] in " \n\t" + _LABEL_PUNCTUATION:
+        start += 1
+    while end > start and text[end - 1] in " \n\t,;:":
+        end -= 1
+    if end <= start:
+        return None
+    return replace(detection, start=start, end=end)
+
+
+def trim_filler(detection: Detection, page: Page) -> Detection | None:
+    """Ordinary words are trimmed off both ends of an NER name ("Spam Jennifer",
+    "Anthony Moore Updated", "Ethan Smith Apr7"); a name of nothing but such words is
+    left whole (``not_a_name`` drops it)."""
+    vocabulary = page.vocabulary
+    if not (
+        _trimmed_name_or_place(detection)
+        and detection.traits.from_ner
+        and detection.entity_type == "PERSON"
+        and vocabulary is not None
+    ):
+        return detection
+    words = list(_WORD_RE.finditer(page.text, detection.start, detection.end))
+    kept = [
+        i
+        for i, m in enumerate(words)
+        if _INITIAL_RE.fullmatch(m.group(0)) or not vocabulary.names_no_one(m.group(0))
+    ]
+    if not kept:
+        return detection
+    return replace(detection, start=words[kept[0]].start(), end=words[kept[-1]].end())
+
+
+def not_a_name(detection: Detection, page: Page) -> Detection | None:
+    """A name (NER's or after a label) that is an organisation ("Globex Corporation"),
+    the "Bill" of "Bill to", or made only of ordinary words that are nobody's names
+    ("Agenda", "Wireless Mouse") is dropped."""
+    if not (
+        _trimmed_name_or_place(detection)
+        and detection.entity_type == "PERSON"
+        and not detection.traits.address
+    ):
+        return detection
+    name, after, vocabulary = _found(detection, page), page.text[detection.end :], page.vocabulary
+    words = name.split()
+    if words[-1].strip(_LABEL_PUNCTUATION).lower() in organisation_words():
+        return None
+    if len(words) == 1 and name.lower() in addressee_labels() and _TO_RE.match(after):
+        return None
+    if vocabulary is not None and vocabulary.names_no_one(name):
+        return None
+    return detection
+
+
+def no_wide_places(detection: Detection, page: Page) -> Detection | None:
+    """An NER place that is a country, a US state or a continent (not identifying), or
+    is lower-case, is dropped."""
+    if not (
+        _trimmed_name_or_place(detection)
+        and detection.traits.from_ner
+        and detection.entity_type == "LOCATION"
+    ):
+        return detection
+    name = _found(detection, page)
+    if name[0].islower() or is_wide_place(name):
+        return None
+    return detection
+
+
+def city_values_are_not_words(detection: Detection, page: Page) -> Detection | None:
+    """An address finding with no digit that is only ordinary words (a City field's
+    "value" that is "Occupation", a label beside it) is dropped."""
+    vocabulary = page.vocabulary
+    if (
+        _trimmed_name_or_place(detection)
+        and detection.traits.address
+        and not _has_digit(_found(detection, page))
+        and vocabulary is not None
+        and vocabulary.names_no_one(_found(detection, page))
+    ):
+        return None
+    return detection
+
+
+# --- rules of a page, last --------------------------------------------------------
+
+
+def drop_parts_of_emails(detections: list[Detection], page: Page) -> list[Detection]:
+    """A URL or domain inside an email address is the same PII, not another entity
+    (it would be counted, and billed, twice); its pixels are covered by the email."""
+    emails = [d for d in detections if d.entity_type == "EMAIL_ADDRESS"]
+    return [
+        d
+        for d in detections
+        if d.entity_type not in ("URL", "DOMAIN_NAME")
+        or not any(e.start <= d.start and d.end <= e.end for e in emails)
+    ]
+
+
+def names_elsewhere_on_the_page(detections: list[Detection], page: Page) -> list[Detection]:
+    """A surname found once ("Dear Mr. Novak") is a name wherever it recurs on the page
+    ("Sandra Novak" in the address block), with the capitalised word before it (when
+    PERSON is asked for)."""
+    if "PERSON" not in page.entities:
+        return detections
+    text, vocabulary, labels = page.text, page.vocabulary, field_labels()
+    names = {
+        word
+        for d in detections
+        if d.entity_type == "PERSON"
+        for found in re.findall(r"[A-Z][A-Za-z'’-]{2,}", text[d.start : d.end])
+        if found.lower() not in labels
+        for word in (found, found.upper())  # "Brian Robinson" is also "ROBINSON" on a licence
+    }
+    if not names:
+        return detections
+    covered = {(d.start, d.end) for d in detections if d.entity_type == "PERSON"}
+    pattern = re.compile(rf"(\b[A-Z][a-z'’-]+[ \t]+)?\b(?:{'|'.join(map(re.escape, sorted(names)))})\b")
+    found = []
+    for match in pattern.finditer(text):
+        before = match.group(1)
+        # The capitalised word before the name is its first name, unless it is a label
+        # ("Dear") or an ordinary word ("Spam").
+        ordinary = vocabulary is not None and vocabulary.names_no_one(before or "")
+        start = match.end(1) if before and (before.strip().lower() in labels or ordinary) else match.start()
+        if (start, match.end()) not in covered:
+            found.append(Detection("PERSON", start, match.end(), 0.6, "NamePropagation"))
+    return detections + found
+
+
+FINDING_RULES: tuple[FindingRule, ...] = (
+    date_time_needs_a_date,
+    weak_patterns_need_context,
+    no_numbers_after_business_labels,
+    no_price_rows_as_phones,
+    trim_field_labels,
+    trim_filler,
+    not_a_name,
+    no_wide_places,
+    city_values_are_not_words,
+)
+
+RULES: tuple[PageRule, ...] = (
+    split_ner_lines,
+    *map(_each, FINDING_RULES),
+    drop_parts_of_emails,
+    names_elsewhere_on_the_page,
+)
+
+
+def postprocess(detections: list[Detection], page: Page) -> list[Detection]:
+    """The page's findings after every rule of ``RULES``, in order."""
+    for rule in RULES:
+        detections = rule(detections, page)
+    return detections
+
+
+def clean(detection: Detection, page: Page) -> Detection | None:
+    """One finding after every rule of ``FINDING_RULES``, in order, or ``None``."""
+    for rule in FINDING_RULES:
+        found = rule(detection, page)
+        if found is None:
+            return None
+        detection = found
+    return detection
+
+
+def _trimmed_name_or_place(detection: Detection) -> bool:
+    return detection.traits.label_trimmed and detection.entity_type in _NAME_AND_PLACE_TYPES
+
+
+def _found(detection: Detection, page: Page) -> str:
+    return page.text[detection.start : detection.end]
+
+
+def _has_letter(word: str) -> bool:
+    return any(c.isalpha() for c in word)
+
+
+def _has_digit(word: str) -> bool:
+    return any(c.isdigit() for c in word)
+
+
+def _line_before(text: str, start: int) -> str:
+    return text[max(0, start - 48) : start].rsplit("\n", 1)[-1]

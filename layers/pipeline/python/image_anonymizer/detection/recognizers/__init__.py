@@ -1,0 +1,118 @@
+"""The recognizers of a language: Presidio's own, and this package's for what OCR'd
+documents need that Presidio lacks (DATE_OF_BIRTH, AGE, DOMAIN_NAME, ...) or ships
+disabled (SG_NRIC_FIN and others).
+
+A new recognizer: a module here with a ``RegexRecognizer`` subclass (``ENTITY``,
+``TRAITS``, ``analyze``), added to ``recognizers_for``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from presidio_analyzer import EntityRecognizer
+from presidio_analyzer import predefined_recognizers as pr
+
+from ..findings import NO_TRAITS, Traits
+from ..lexicon import Vocabulary
+from .account_number import AccountNumberRecognizer
+from .address import AddressRecognizer
+from .age import AgeRecognizer
+from .base import RegexRecognizer
+from .date_of_birth import DateOfBirthRecognizer
+from .date_time import DateTimeRecognizer
+from .domain import DomainRecognizer
+from .email import OfflineEmailRecognizer
+from .given_name import GivenNameRecognizer
+from .initials_name import InitialsNameRecognizer
+from .labelled_name import LabelledNameRecognizer
+from .north_american_phone import NorthAmericanPhoneRecognizer
+from .split_card import SplitCardRecognizer
+
+__all__ = [
+    "NER_TRAITS",
+    "AccountNumberRecognizer",
+    "AddressRecognizer",
+    "AgeRecognizer",
+    "DateOfBirthRecognizer",
+    "DateTimeRecognizer",
+    "DomainRecognizer",
+    "GivenNameRecognizer",
+    "InitialsNameRecognizer",
+    "LabelledNameRecognizer",
+    "NorthAmericanPhoneRecognizer",
+    "OfflineEmailRecognizer",
+    "RegexRecognizer",
+    "SplitCardRecognizer",
+    "recognizers_for",
+    "traits_of",
+]
+
+# spaCy NER's findings (Presidio's ``SpacyRecognizer``).
+NER_TRAITS = Traits(from_ner=True, line_bound=True, label_trimmed=True)
+# Presidio's recognizers with traits, by class (ours say theirs in ``TRAITS``).
+_PRESIDIO_TRAITS: dict[type[EntityRecognizer], Traits] = {pr.SpacyRecognizer: NER_TRAITS}
+
+
+def traits_of(recognizer: EntityRecognizer) -> Traits:
+    """How post-processing reads the recognizer's findings."""
+    traits = getattr(type(recognizer), "TRAITS", None)
+    if isinstance(traits, Traits):
+        return traits
+    return _PRESIDIO_TRAITS.get(type(recognizer), NO_TRAITS)
+
+
+def recognizers_for(
+    language: str, with_ner: bool, tld: Any, vocabulary: Vocabulary | None
+) -> list[EntityRecognizer]:
+    """The recognizers of ``language``: NER's with ``with_ner``, the given-name one
+    with a ``vocabulary`` of ordinary words, the English-only ones for ``"en"``."""
+    recognizers: list[EntityRecognizer] = [
+        pr.CreditCardRecognizer(supported_language=language),
+        pr.CryptoRecognizer(supported_language=language),
+        pr.IbanRecognizer(supported_language=language),
+        pr.IpRecognizer(supported_language=language),
+        pr.MacAddressRecognizer(supported_language=language),
+        pr.PhoneRecognizer(supported_language=language),
+        pr.UrlRecognizer(supported_language=language),
+        pr.DateRecognizer(supported_language=language),
+        pr.MedicalLicenseRecognizer(supported_language=language),
+        OfflineEmailRecognizer(language, tld),
+        DomainRecognizer(language, tld),
+        AgeRecognizer(language),
+        DateOfBirthRecognizer(language),
+        SplitCardRecognizer(language),
+    ]
+    if vocabulary is not None:
+        recognizers += [
+            GivenNameRecognizer(language, vocabulary),
+            InitialsNameRecognizer(language, vocabulary),
+        ]
+    if language == "en":
+        recognizers += [LabelledNameRecognizer(language), AddressRecognizer(language)]
+        recognizers += [
+            DateTimeRecognizer(language),
+            NorthAmericanPhoneRecognizer(language),
+            AccountNumberRecognizer(language),
+        ]
+        recognizers += [
+            pr.UsBankRecognizer(),
+            pr.UsLicenseRecognizer(),
+            pr.UsItinRecognizer(),
+            pr.UsPassportRecognizer(),
+            pr.UsSsnRecognizer(),
+            pr.NhsRecognizer(),
+            pr.UkNinoRecognizer(),
+            pr.UkPassportRecognizer(),
+            pr.UkPostcodeRecognizer(),
+            pr.SgFinRecognizer(),
+            pr.AuAbnRecognizer(),
+            pr.AuAcnRecognizer(),
+            pr.AuTfnRecognizer(),
+            pr.AuMedicareRecognizer(),
+            pr.InPanRecognizer(),
+            pr.InAadhaarRecognizer(),
+        ]
+    if with_ner:
+        recognizers.append(pr.SpacyRecognizer(supported_language=language))
+    return recognizers

@@ -1,0 +1,34 @@
+"""The base of this package's own recognizers."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+
+from ..findings import NO_TRAITS, Traits
+
+
+class RegexRecognizer(EntityRecognizer):  # type: ignore[misc]
+    """A recognizer of one entity type (``ENTITY``) from plain regular expressions;
+    ``TRAITS`` say how post-processing reads its findings."""
+
+    ENTITY: ClassVar[str] = ""
+    TRAITS: ClassVar[Traits] = NO_TRAITS
+
+    def __init__(self, language: str) -> None:
+        super().__init__(
+            supported_entities=[self.ENTITY], supported_language=language, name=type(self).__name__
+        )
+
+    def load(self) -> None:
+        return None
+
+    def _result(self, start: int, end: int, score: float) -> RecognizerResult:
+        return RecognizerResult(
+            self.ENTITY,
+            start,
+            end,
+            score,
+            recognition_metadata={"recognizer_name": type(self).__name__, "recognizer_identifier": self.id},
+        )

@@ -1,0 +1,149 @@
+"""DATE_TIME: calendar dates in every common written form, with the time printed beside them."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from presidio_analyzer import RecognizerResult
+
+from ..findings import Traits
+from ..patterns import MONTHS
+from .base import RegexRecognizer
+
+_WEEKDAYS = r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|rsday|urday|sday)?"
+# Between the parts of a date: a separator, with the stray space OCR puts beside it
+# ("12 /10 /98", "09/ 17/ 97").
+_NUM_SEP = r"[ \t]?[/.\-][ \t]?"
+_YEAR = r"(?:\d{4}|['’]?\d{2})"
+_DAY = r"(?:[0-3]?\d)(?:st|nd|rd|th)?"
+# d/m/y and m/d/y, y-m-d, with two- or four-digit years; not a part of a longer run of
+# numbers (an IP address, a version, a code).
+_NUMERIC_DATE = (
+    rf"(?<![\d/.\-])(?:\d{{1,2}}{_NUM_SEP}\d{{1,2}}{_NUM_SEP}(?:\d{{4}}|\d{{2}})"
+    rf"|\d{{4}}{_NUM_SEP}\d{{1,2}}{_NUM_SEP}\d{{1,2}})(?![\d]|[/.\-]\d)"
+)
+# "March 27, 1984", "Dec 10 '98", "DEC -9 1999", "Feb-24-99", "SEP 22", "JUNE7",
+# "FEBRUARY 19-21 1980"; and the day first: "21- Jan 00", "11-Dec-96", "14/JUN/2017",
+# "11 DECEMBER, 2017", "1st of March".
+_MONTH_FIRST = (
+    rf"{MONTHS}\.?[ \t]?[,/.\-]?[ \t]?{_DAY}(?:[ \t]?-[ \t]?{_DAY})?(?![\d:])"
+    rf"(?:[ \t]?[,./\-]?[ \t]?{_YEAR}(?!\d))?"
+)
+_DAY_FIRST = (
+    rf"{_DAY}(?:[ \t]?-[ \t]?{_DAY})?[ \t]?(?:[/.\-][ \t]?|of[ \t]+)?{MONTHS}\.?"
+    rf"(?:[ \t]?[,/.\-]?[ \t]?{_YEAR}(?!\d))?"
+)
+_DATE = rf"(?:{_NUMERIC_DATE}|\b{_MONTH_FIRST}|\b{_DAY_FIRST}\b)"
+# A time printed with the date: "17:06", "10: 55", "8:13:39 PM", "10.00.53PM",
+# "7:00 P. M.", "MON 15: 35", "at 9:30".
+_TIME = (
+    r"\d{1,2}[ \t]?:[ \t]?\d{2}(?:[ \t]?:[ \t]?\d{2})?(?:[ \t]?(?:[ap]\.?[ \t]?m\b\.?|[ap]\b))?"
+    r"|\d{1,2}\.\d{2}\.\d{2}(?:[ \t]?(?:[ap]\.?[ \t]?m\b\.?))?"
+    r"|\d{1,2}(?:\.\d{2})?[ \t]?[ap]\.?[ \t]?m\b\.?"
+)
+# On the same line, or first on the next ("Date: 03/02/2018\n11:49:00" on a receipt).
+_TIME_AFTER = rf"(?:(?:[ \t]*(?:,|at|@|-)?[ \t]*|[ \t]*\n[ \t]*)(?:{_WEEKDAYS}\.?,?[ \t]+)?(?:{_TIME}))"
+_DATE_TIME_RE = re.compile(
+    rf"(?:\b{_WEEKDAYS}\.?,?[ \t]+)?(?:(?:{_TIME})[ \t]+)?{_DATE}{_TIME_AFTER}?",
+    re.IGNORECASE,
+)
+_NUMBERS_RE = re.compile(r"\d+")
+# A month name as OCR misreads it ("Angust 3, 1998", "ApriJ 1, 1988", "uly 23,1998"),
+# or glued to its label ("DATEQctober 27, 1986"): a word ending within one edit of a
+# month's full name, then a day and a four-digit year.
+_NOISY_MONTH_DATE_RE = re.compile(
+    r"([A-Za-z]{3,})\.?[ \t]?[,.\-]?[ \t]?([0-3]?\d)(?!\d)"
+    r"[ \t]?[,.\-]?[ \t]?(?:\d{4}|\d{2}[ \t]\d{2})(?!\d)"
+    rf"{_TIME_AFTER}?"
+)
+_FULL_MONTHS = (
+    "january",
+    "february",
+    "march",
+    "april",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+)
+
+
+def _within_one_edit(word: str, target: str) -> bool:
+    """Levenshtein distance at most 1."""
+    if abs(len(word) - len(target)) > 1:
+        return False
+    if len(word) == len(target):
+        return sum(a != b for a, b in zip(word, target, strict=True)) <= 1
+    short, long = sorted((word, target), key=len)
+    return any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
+
+
+def _noisy_month_start(word: str) -> int | None:
+    """Where a misread month name starts in ``word`` (its end is the word's end)."""
+    lower = word.lower()
+    for month in _FULL_MONTHS:
+        for length in (len(month) - 1, len(month), len(month) + 1):
+            if length <= len(lower) and _within_one_edit(lower[-length:], month):
+                return len(lower) - length
+    return None
+
+
+_MONTH_WORD_RE = re.compile(MONTHS, re.IGNORECASE)
+
+
+def _plausible_numeric(date: str) -> bool:
+    """Numbers that can be a day and a month in some order (and a year)."""
+    parts = [int(p) for p in _NUMBERS_RE.findall(date)[:3]]
+    if len(parts) < 3:
+        return False
+    if len(_NUMBERS_RE.findall(date)[0]) == 4:  # y-m-d
+        return 1 <= parts[1] <= 12 and 1 <= parts[2] <= 31
+    first, second = parts[0], parts[1]
+    return (1 <= first <= 12 and 1 <= second <= 31) or (1 <= second <= 12 and 1 <= first <= 31)
+
+
+class DateTimeRecognizer(RegexRecognizer):
+    """Calendar dates in every common written form, with the time printed beside them.
+
+    Numeric dates need a plausible day and month; a month written as a word needs a
+    capital (so "may 5" in a sentence is no date) and a day number of 1–31.
+    """
+
+    ENTITY = "DATE_TIME"
+    # Each finding has its day and month checked here; a time on the next line may
+    # belong to it, but names and numbers of the next line never do.
+    TRAITS = Traits(line_bound=True, checked_date=True)
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
+        results = []
+        for match in _DATE_TIME_RE.finditer(text):
+            found = match.group(0)
+            month = _MONTH_WORD_RE.search(found)
+            if month is None:
+                if not _plausible_numeric(_strip_time(found)):
+                    continue
+            else:
+                if not found[month.start()].isupper():
+                    continue
+                days = [int(n) for n in _NUMBERS_RE.findall(found)]
+                if not days or (not 1 <= days[0] <= 31 and not (len(days) > 1 and 1 <= days[1] <= 31)):
+                    continue
+            # Above NER's 0.85: a spaCy DATE that holds this one, with label words
+            # glued on, must not make Presidio drop it as contained.
+            results.append(self._result(match.start(), match.end(), 0.9))
+        for match in _NOISY_MONTH_DATE_RE.finditer(text):
+            start = _noisy_month_start(match.group(1))
+            if start is not None and 1 <= int(match.group(2)) <= 31:
+                results.append(self._result(match.start(1) + start, match.end(), 0.86))
+        return results
+
+
+_LEADING_TIME_RE = re.compile(rf"^(?:\b{_WEEKDAYS}\.?,?[ \t]+)?(?:{_TIME})[ \t]+", re.IGNORECASE)
+
+
+def _strip_time(found: str) -> str:
+    return _LEADING_TIME_RE.sub("", found)

@@ -1,0 +1,64 @@
+"""PERSON: names written with initials, as letters, memos, forms and signature blocks print them."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from presidio_analyzer import RecognizerResult
+
+from ..findings import Traits
+from ..lexicon import Vocabulary, given_names, is_known_name, word_list
+from .base import RegexRecognizer
+
+# A name written with initials: "K. A. Sparrow", "R B. SPELL", "J.J. Tatulli",
+# "F. Anthony Burke", "R. W. RICHARDSON"; a given name, a middle initial and a surname:
+# "Kent B. Mills"; the surname first: "SPARROW, K. A.".
+_SURNAME = r"(?:(?:Mc|Mac|O['’]|D['’])?[A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]{2,}(?:-[A-Z]{2,})?)"
+# Each initial a capital followed by its period or a space, never by another letter
+# ("LAW. If" is no "L. A. W. If").
+_INITIALS = r"(?:[A-Z](?:\.[ \t]?|[ \t])){0,2}[A-Z]\."
+_INITIALS_FIRST_RE = re.compile(
+    rf"(?<![\w.])({_INITIALS})[ \t]*({_SURNAME})(?:[ \t]+({_SURNAME}))?(?![\w'’])"
+)
+_MIDDLE_INITIAL_RE = re.compile(rf"(?<![\w.])({_SURNAME})[ \t]+[A-Z]\.[ \t]*({_SURNAME})(?![\w'’])")
+_SURNAME_FIRST_RE = re.compile(rf"(?<![\w.])({_SURNAME}),[ \t]*((?:[A-Z]\.[ \t]?){{1,3}})(?![\w])")
+
+
+class InitialsNameRecognizer(RegexRecognizer):
+    """Names written with initials, as letters, memos, forms and signature blocks
+    print them. The surname must be a known name or no ordinary word ("P. O. Box",
+    "U. S. Postal" are not names); a given name before a middle initial likewise."""
+
+    ENTITY = "PERSON"
+    TRAITS = Traits(line_bound=True)
+
+    def __init__(self, language: str, vocabulary: Vocabulary) -> None:
+        super().__init__(language)
+        self._vocabulary = vocabulary
+
+    def _surname(self, word: str) -> bool:
+        return is_known_name(word) or not self._vocabulary.is_ordinary(word)
+
+    def _given(self, word: str) -> bool:
+        return word.lower() in given_names() or not self._vocabulary.is_ordinary(word)
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
+        results = []
+        for match in _INITIALS_FIRST_RE.finditer(text):
+            initials, first, second = match.groups()
+            letters = re.sub(r"[^A-Z]", "", initials)
+            if letters in word_list("initial_abbreviations.txt"):
+                continue
+            if second is not None and self._given(first) and self._surname(second):
+                results.append(self._result(match.start(), match.end(), 0.7))
+            # Two initials make a name of an ordinary word too ("K. A. Sparrow").
+            elif len(letters) > 1 or self._surname(first):
+                results.append(self._result(match.start(), match.end(2), 0.7))
+        for match in _MIDDLE_INITIAL_RE.finditer(text):
+            if self._given(match.group(1)) and self._surname(match.group(2)):
+                results.append(self._result(match.start(), match.end(), 0.7))
+        for match in _SURNAME_FIRST_RE.finditer(text):
+            if self._surname(match.group(1)):
+                results.append(self._result(match.start(), match.end(), 0.7))
+        return results

@@ -1,0 +1,45 @@
+"""PERSON after the label that introduces a name."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from presidio_analyzer import RecognizerResult
+
+from ..findings import Traits
+from ..lexicon import field_labels
+from .base import RegexRecognizer
+
+# A name after the label that introduces one: "Dear Sandra Novak,", "Patient: Diego
+# Green", "Cardholder ROBINSON BRIAN". Two or three capitalised words, on the same line.
+_NAME_LABELS = (
+    r"(?:dear|attn\.?|attention|name|full\s+name|patient|client|customer|employee|applicant|"
+    r"cardholder|card\s+holder|account\s+holder|holder|insured|member|guardian|mr\.?|mrs\.?|ms\.?|"
+    r"miss|dr\.?|sincerely,?|regards,?|signed|cashier|served\s+by|server|clerk|teller|agent|"
+    r"emergency\s+contact|next\s+of\s+kin|surname|last\s+name|first\s+name|given\s+names?|forenames?|ln|fn)"
+)
+_NAME_WORD = r"(?:[A-Z]['’][A-Z][a-z]+|Mc[A-Z][a-z]+|[A-Z][a-z'’-]+|[A-Z]{2,})"
+# The label before the name on its line, or alone on the line above ("NAME\nDiego Green").
+_NAME_AFTER_LABEL_RE = re.compile(
+    rf"(?:\b{_NAME_LABELS}[:,]?[ \t]+|^[ \t]*{_NAME_LABELS}[ \t]*[:*]?[ \t]*\n[ \t]*)"
+    rf"({_NAME_WORD}(?:[ \t]+(?:[A-Z]\.|{_NAME_WORD})){{0,2}})\b",
+    re.IGNORECASE | re.MULTILINE,
+)
+
+
+class LabelledNameRecognizer(RegexRecognizer):
+    """Names introduced by a label, which NER on OCR'd forms and letters often misses."""
+
+    ENTITY = "PERSON"
+    TRAITS = Traits(line_bound=True, label_trimmed=True)
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
+        results = []
+        for match in _NAME_AFTER_LABEL_RE.finditer(text):
+            name = match.group(1)
+            words = name.split()
+            # Capitalised words only: the label's case-insensitivity must not reach the name.
+            if all(w[0].isupper() for w in words) and name.lower() not in field_labels():
+                results.append(self._result(match.start(1), match.end(1), 0.7))
+        return results

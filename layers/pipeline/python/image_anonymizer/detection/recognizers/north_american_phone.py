@@ -1,0 +1,38 @@
+"""PHONE_NUMBER: North American numbers as OCR reads them, and local numbers after a phone label."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from presidio_analyzer import RecognizerResult
+
+from .base import RegexRecognizer
+
+# North American numbers as OCR reads them: "212 -450 -5578", "800/424- 9876",
+# "(410) 955-9253", "336- 335- 7707"; area and exchange codes start with 2–9.
+_NANP_RE = re.compile(
+    r"(?<![\w/.-])(?:\+?1[ \t]?[-.]?[ \t]?)?(?:\([2-9]\d{2}\)|[2-9]\d{2})[ \t]?[-/.]?[ \t]?"
+    r"[2-9]\d{2}[ \t]?[-.][ \t]?\d{4}(?![\w/-]|\.\d)"
+    r"(?:[ \t]*(?:ext?\.?|x)[ \t]*\d{1,5}\b)?",
+    re.IGNORECASE,
+)
+# A local number after a phone label: "Phone: 335- 7733", "Ext. 5398".
+_LOCAL_PHONE_RE = re.compile(
+    r"\b(?:phone|tel|telephone|fax|facsimile|mobile|cell|ext|extension)\b\.?[ \t]*(?:no\.?|number|#)?"
+    r"[ \t]*[:#.]?[ \t]*([2-9]\d{2}[ \t]?[-.][ \t]?\d{4}|\d{3,5})(?![\w-])",
+    re.IGNORECASE,
+)
+
+
+class NorthAmericanPhoneRecognizer(RegexRecognizer):
+    """Ten-digit North American numbers with OCR's stray spaces and slashes, which
+    the phonenumbers library rejects; seven-digit and extension numbers after a
+    phone label."""
+
+    ENTITY = "PHONE_NUMBER"
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
+        results = [self._result(m.start(), m.end(), 0.7) for m in _NANP_RE.finditer(text)]
+        results += [self._result(m.start(1), m.end(1), 0.6) for m in _LOCAL_PHONE_RE.finditer(text)]
+        return results
