@@ -238,3 +238,60 @@ def test_given_analyze_then_verification_is_skipped_and_nothing_is_read_twice() 
         "passes": 0,
         "last_pass_clean": None,
     }
+
+
+# ---------------------------------------------------------------- allow, deny, exclude
+
+
+def test_given_a_deny_list_word_then_it_is_covered_as_deny_list_whatever_the_types() -> None:
+    anonymizer = make(FakeOcr(WORDS), [])
+    options = Options.parse(entities="PERSON", exclude_entities="PERSON", deny_list="TOTAL", verify="false")
+    result = anonymizer.redact(PNG, options)
+    (entity,) = result.analysis.to_dict()["entities"]
+    assert (entity["entity_type"], entity["text"], entity["score"]) == ("DENY_LIST", "total", 1.0)
+    assert result.analysis.entity_counts() == {"DENY_LIST": 1}
+    out = decode(result.image)
+    assert out.getpixel((190, 20)) == (0, 0, 0)
+    assert out.getpixel((12, 12)) == (255, 255, 255)
+
+
+def test_given_an_allow_list_entry_then_that_finding_is_dropped_and_not_painted() -> None:
+    anonymizer = make(FakeOcr(WORDS), [Detection("EMAIL_ADDRESS", 0, 14, 1.0, "email")])
+    result = anonymizer.redact(PNG, Options.parse(allow_list=["JO@Example.com"], verify="false"))
+    assert result.analysis.findings == ()
+    assert decode(result.image).getpixel((12, 12)) == (255, 255, 255)
+
+
+def test_given_every_type_excluded_then_the_detector_is_not_asked_but_the_deny_list_still_is() -> None:
+    anonymizer = ImageAnonymizer(
+        Settings(tessdata_dir="/nonexistent"),
+        ocr_engine=FakeOcr(WORDS),
+        detector=FailingDetector([], fail_on=1),  # type: ignore[arg-type]
+    )
+    options = Options.parse(entities="EMAIL_ADDRESS", exclude_entities="EMAIL_ADDRESS", deny_list="total")
+    analysis = anonymizer.analyze(PNG, options)
+    assert [f.entity_type for _, f in analysis.findings] == ["DENY_LIST"]
+
+
+class RecordingDetector(FakeDetector):
+    def __init__(self) -> None:
+        super().__init__([])
+        self.asked: list[object] = []
+
+    def detect(self, text: str, language: str, entities: object, score_threshold: float) -> list[Detection]:
+        self.asked.append(entities)
+        return []
+
+
+def test_given_exclude_entities_then_the_detector_and_the_verification_get_the_types_less_those() -> None:
+    from image_anonymizer.catalogue import DEFAULT_ENTITIES
+
+    detector = RecordingDetector()
+    anonymizer = ImageAnonymizer(
+        Settings(tessdata_dir="/nonexistent"),
+        ocr_engine=FakeOcr(WORDS),
+        detector=detector,  # type: ignore[arg-type]
+    )
+    anonymizer.redact(PNG, Options.parse(exclude_entities="EMAIL_ADDRESS", ocr_mode="fast", verify="true"))
+    assert len(detector.asked) == 4, "page text and field lines, in the analysis and the verification"
+    assert all(asked == DEFAULT_ENTITIES - {"EMAIL_ADDRESS"} for asked in detector.asked)
