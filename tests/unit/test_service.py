@@ -274,24 +274,39 @@ def test_given_every_type_excluded_then_the_detector_is_not_asked_but_the_deny_l
 
 
 class RecordingDetector(FakeDetector):
-    def __init__(self) -> None:
-        super().__init__([])
+    def __init__(self, detections: list[Detection]) -> None:
+        super().__init__(detections)
         self.asked: list[object] = []
 
     def detect(self, text: str, language: str, entities: object, score_threshold: float) -> list[Detection]:
         self.asked.append(entities)
-        return []
+        return self.detections
 
 
-def test_given_exclude_entities_then_the_detector_and_the_verification_get_the_types_less_those() -> None:
+def test_given_exclude_entities_then_analysis_and_verification_ask_for_the_types_less_those() -> None:
     from image_anonymizer.catalogue import DEFAULT_ENTITIES
 
-    detector = RecordingDetector()
+    detector = RecordingDetector([Detection("PERSON", 15, 20, 0.85, "SpacyRecognizer")])
     anonymizer = ImageAnonymizer(
         Settings(tessdata_dir="/nonexistent"),
         ocr_engine=FakeOcr(WORDS),
         detector=detector,  # type: ignore[arg-type]
     )
-    anonymizer.redact(PNG, Options.parse(exclude_entities="EMAIL_ADDRESS", ocr_mode="fast", verify="true"))
+    options = Options.parse(exclude_entities="PERSON", ocr_mode="fast", verify="true")
+    result = anonymizer.redact(PNG, options)
     assert len(detector.asked) == 4, "page text and field lines, in the analysis and the verification"
-    assert all(asked == DEFAULT_ENTITIES - {"EMAIL_ADDRESS"} for asked in detector.asked)
+    assert all(asked == DEFAULT_ENTITIES - {"PERSON"} for asked in detector.asked)
+    assert result.analysis.findings == ()
+
+
+def test_given_excluded_email_then_it_is_still_asked_for_its_parts_and_then_dropped() -> None:
+    detector = RecordingDetector([Detection("EMAIL_ADDRESS", 0, 14, 1.0, "email")])
+    anonymizer = make(FakeOcr(WORDS), [])
+    anonymizer.detector = detector  # type: ignore[assignment]
+    options = Options.parse(entities="EMAIL_ADDRESS,URL,PERSON", exclude_entities="EMAIL_ADDRESS")
+    assert options.detected_entities == {"URL", "PERSON"}
+    analysis = anonymizer.analyze(PNG, options)
+    assert detector.asked[0] == {"URL", "PERSON", "EMAIL_ADDRESS"}
+    assert analysis.findings == ()
+    without_urls = Options.parse(entities="EMAIL_ADDRESS,PERSON", exclude_entities="EMAIL_ADDRESS")
+    assert without_urls.asked_entities == {"PERSON"}

@@ -35,6 +35,7 @@ from .verification import (
 from .warming import WarmingEngine
 
 _T = TypeVar("_T")
+_PARTS_OF_EMAILS = frozenset({"URL", "DOMAIN_NAME"})
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,17 @@ class Options:
         if not self.exclude_entities:
             return self.entities
         return (self.entities or catalogue.DEFAULT_ENTITIES) - self.exclude_entities
+
+    @property
+    def asked_entities(self) -> frozenset[str] | None:
+        """What the detector is asked for: ``detected_entities``, plus an excluded
+        EMAIL_ADDRESS when URLs or domain names are looked for. The detector then sees
+        the emails and reports no URL or domain inside one, as when emails are asked
+        for, and ``_findings`` drops the emails: an excluded email is left whole."""
+        wanted = self.detected_entities
+        if wanted and self.exclude_entities and wanted & _PARTS_OF_EMAILS:
+            return wanted | (self.exclude_entities & {"EMAIL_ADDRESS"})
+        return wanted
 
     @property
     def verifies(self) -> bool:
@@ -350,9 +362,10 @@ class ImageAnonymizer:
         Analysis and verification both come through here."""
         language, entities, threshold = (
             options.language.primary,
-            options.detected_entities,
+            options.asked_entities,
             options.score_threshold,
         )
+        excluded = options.exclude_entities or frozenset()
         spans: dict[tuple[str, int, int], Detection] = {}
         if entities is None or entities:  # every type excluded: nothing for the detector
             spans = {
@@ -367,7 +380,7 @@ class ImageAnonymizer:
         findings = []
         for (entity_type, start, end), d in spans.items():
             found = text.text[start:end]
-            if request_lists.is_allowed(found, options.allow_list):
+            if entity_type in excluded or request_lists.is_allowed(found, options.allow_list):
                 continue
             boxes = mapping.boxes_for_span(text, start, end, page.width, page.height)
             if boxes:
