@@ -176,7 +176,10 @@ def test_given_entities_event_then_catalogue_with_descriptions() -> None:
     types = {e["entity_type"] for e in listed}
     assert {"EMAIL_ADDRESS", "PHONE_NUMBER", "PERSON", "CREDIT_CARD"} <= types
     assert all(isinstance(e["description"], str) and e["description"] for e in listed)
-    assert [e["entity_type"] for e in listed if not e["default"]] == ["DATE_TIME"]
+    assert [e["entity_type"] for e in listed if not e["default"] and e["requestable"]] == ["DATE_TIME"]
+    assert listed[-1]["entity_type"] == "DENY_LIST"
+    assert [e["entity_type"] for e in listed if not e["requestable"]] == ["DENY_LIST"]
+    assert "deny_list" in listed[-1]["description"] and listed[-1]["default"] is False
 
 
 def test_given_analyze_event_then_json_contract_and_boxes_on_the_pii() -> None:
@@ -368,4 +371,111 @@ def test_given_image_with_an_email_then_logs_and_metrics_never_carry_it(
     assert '"analyze_latency"' in out or '"redact_latency"' in out, "the metrics were not captured"
     assert "done" in emitted, "the log line was not captured"
     for secret in (gen.EMAIL, "maria.garcia", "example.com", "555-0132"):
+        assert secret not in emitted, f"{secret!r} leaked into logs or metrics"
+
+
+# ---------------------------------------------------------------- exclude, allow and deny lists
+
+
+def form_event(path: str, *fields: tuple[str, str]) -> dict[str, Any]:
+    """The sample PNG with form fields, a field possibly repeated."""
+    event = gen.event("POST", path, [("image", ("upload.png", "image/png", gen.png_bytes())), *fields])
+    event["requestContext"]["identity"]["apiKeyId"] = None
+    return dict(event)
+
+
+def denied_texts(response: dict[str, Any]) -> list[str]:
+    assert response["statusCode"] == 200, response["body"][:300]
+    body = json_body(response)
+    return sorted(e["text"] for e in body["entities"] if e["entity_type"] == "DENY_LIST")
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        (("deny_list", "reference"), ("deny_list", "7781")),  # the field repeated
+        (("deny_list", '["Reference", "7781"]'),),  # one JSON array
+        (("deny_list", "Reference\r\n7781\n"),),  # one entry per line
+    ],
+    ids=["repeated", "json", "lines"],
+)
+def test_given_deny_list_form_field_then_those_words_are_found_as_deny_list(
+    fields: tuple[tuple[str, str], ...],
+) -> None:
+    response = invoke(form_event("/analyze-image", ("ocr_mode", "fast"), *fields))
+    assert denied_texts(response) == ["7781", "Reference"]
+    counts = json_body(response)["entity_counts"]
+    assert counts["DENY_LIST"] == 2 and {"EMAIL_ADDRESS", "PHONE_NUMBER"} <= set(counts)
+
+
+def test_given_commas_in_a_deny_list_value_then_they_do_not_separate_entries() -> None:
+    response = invoke(form_event("/analyze-image", ("ocr_mode", "fast"), ("deny_list", "Reference, 7781")))
+    assert denied_texts(response) == []
+
+
+def test_given_allow_listed_email_on_redact_then_it_stays_readable_and_the_phone_is_covered() -> None:
+    response = invoke(
+        form_event("/redact-image", ("allow_list", gen.EMAIL.upper()), ("deny_list", "Reference"))
+    )
+    assert response["statusCode"] == 200, response["body"][:300]
+    types = set((header(response, "X-Entity-Types") or "").split(","))
+    assert "EMAIL_ADDRESS" not in types and {"PHONE_NUMBER", "DENY_LIST"} <= types
+    image, words = gen.sample_image()
+    covered = {*gen.PHONE.split(), "Reference"}
+    expected = [type(w)(w.text, w.box, w.text in covered) for w in words]
+    assert_redacted(image, decode(base64.b64decode(response["body"])), expected)
+
+
+def test_given_exclude_entities_on_analyze_then_that_type_is_not_reported() -> None:
+    response = invoke(form_event("/analyze-image", ("exclude_entities", "email_address")))
+    assert response["statusCode"] == 200, response["body"][:300]
+    assert set(json_body(response)["entity_counts"]) == {"PHONE_NUMBER"}
+
+
+@pytest.mark.parametrize(
+    ("fields", "code", "words"),
+    [
+        ((("exclude_entities", "NOT_A_TYPE"),), "unknown_entity_type", ["NOT_A_TYPE"]),
+        ((("exclude_entities", "DENY_LIST"),), "unknown_entity_type", ["DENY_LIST"]),
+        ((("entities", "DENY_LIST"),), "unknown_entity_type", ["DENY_LIST"]),
+        (
+            (("allow_list", json.dumps([f"w{i}" for i in range(1001)])),),
+            "invalid_request",
+            ["allow_list", "1000"],
+        ),
+        ((("deny_list", "x" * 101),), "invalid_request", ["deny_list", "101 characters", "100"]),
+        ((("deny_list", "[1, 2]"),), "invalid_request", ["deny_list", "strings"]),
+        ((("allow_list", '["a", ]'),), "invalid_request", ["allow_list"]),
+    ],
+    ids=["unknown", "deny-type", "deny-as-entity", "1001-entries", "101-chars", "non-string", "bad-json"],
+)
+def test_given_bad_list_fields_then_400_naming_the_field(
+    fields: tuple[tuple[str, str], ...], code: str, words: list[str]
+) -> None:
+    message = assert_error(invoke(form_event("/redact-image", *fields)), 400, code)
+    assert all(word in message for word in words), message
+
+
+def test_given_1000_entries_of_100_characters_then_accepted() -> None:
+    entries = [f"{i:04d}" + "z" * 96 for i in range(1000)]
+    response = invoke(form_event("/analyze-image", ("ocr_mode", "fast"), ("deny_list", json.dumps(entries))))
+    assert response["statusCode"] == 200, response["body"][:300]
+
+
+def test_given_allow_and_deny_lists_then_logs_never_carry_their_entries(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    monkeypatch.setattr(api.logger.registered_handler, "stream", sys.stdout)
+    caplog.set_level(logging.INFO)
+    fields = (("deny_list", "Reference"), ("deny_list", "Zanzibarish"), ("allow_list", "Quuxley Frobisher"))
+    response = invoke(form_event("/redact-image", ("ocr_mode", "fast"), *fields))
+    assert response["statusCode"] == 200
+    out, err = capsys.readouterr()
+    emitted = (
+        out + err + "\n".join(r.getMessage() + json.dumps(r.__dict__, default=str) for r in caplog.records)
+    )
+    assert "done" in emitted and "DENY_LIST" in emitted, "the counts are logged"
+    for secret in ("Reference", "Zanzibarish", "Quuxley", "7781"):
         assert secret not in emitted, f"{secret!r} leaked into logs or metrics"

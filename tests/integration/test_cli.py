@@ -105,3 +105,49 @@ def test_given_verify_flags_then_redact_reports_the_verification(tmp_path: Path)
     assert skipped.returncode == 0, skipped.stderr
     assert "verification" not in skipped.stdout
     assert json.loads((tmp_path / "off" / "scan.png.json").read_text())["verification"]["status"] == "skipped"
+
+
+def test_given_list_flags_then_analyze_and_redact_apply_them(tmp_path: Path) -> None:
+    lines = [tokens(f"Reply to {EMAIL} soon", [EMAIL]), tokens("Project Falcon for Sarah Johnson")]
+    image, words = render(lines, size=(1000, 220))
+    path = tmp_path / "scan.png"
+    path.write_bytes(encode(image, "PNG"))
+    deny_file = tmp_path / "deny.txt"
+    deny_file.write_text("project falcon\n\n", encoding="utf-8")
+    allow_file = tmp_path / "allow.txt"
+    allow_file.write_text("Sarah Johnson\n", encoding="utf-8")
+    analysed = run(
+        "analyze", str(path), "--deny", "soon", "--deny-list-file", str(deny_file),
+        "--allow-list-file", str(allow_file), "--exclude-entities", "EMAIL_ADDRESS,URL",
+    )  # fmt: skip
+    assert analysed.returncode == 0, analysed.stderr
+    body = json.loads(analysed.stdout)
+    assert body["entity_counts"] == {"DENY_LIST": 2}
+    assert sorted(e["text"] for e in body["entities"]) == ["Project Falcon", "soon"]
+    redacted = run(
+        "redact", str(path), "-o", str(tmp_path / "out"), "--ocr-mode", "fast",
+        "--deny", "Falcon", "--allow", "sarah johnson", "--allow", EMAIL,
+    )  # fmt: skip
+    assert redacted.returncode == 0, redacted.stderr
+    assert "DENY_LIST 1" in redacted.stdout
+    out = decode((tmp_path / "out" / "scan.png").read_bytes())
+    assert_redacted(image, out, [type(w)(w.text, w.box, w.text == "Falcon") for w in words])
+    refused = run("analyze", str(path), "--deny", "x" * 101)
+    assert refused.returncode == 2 and "deny_list entry 1 has 101 characters" in refused.stderr
+    missing = run("analyze", str(path), "--allow-list-file", str(tmp_path / "none.txt"))
+    assert missing.returncode == 2 and "cannot read" in missing.stderr
+
+
+def test_given_list_flags_then_the_drop_folder_applies_them_to_every_file(tmp_path: Path) -> None:
+    inbox, outbox = tmp_path / "in", tmp_path / "out"
+    inbox.mkdir()
+    image, words = render(LINES, size=(900, 140))
+    (inbox / "a.png").write_bytes(encode(image, "PNG"))
+    result = run(
+        "watch", str(inbox), str(outbox), "--once", "--ocr-mode", "fast",
+        "--deny", "Reply", "--exclude-entities", "EMAIL_ADDRESS,URL,DOMAIN_NAME",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert json.loads((outbox / "a.png.json").read_text())["entity_counts"] == {"DENY_LIST": 1}
+    out = decode((outbox / "a.png").read_bytes())
+    assert_redacted(image, out, [type(w)(w.text, w.box, w.text == "Reply") for w in words])

@@ -228,6 +228,78 @@ def test_given_drop_folder_keys_with_spaces_and_unicode_then_output_keeps_the_re
     assert [e["detail-type"] for e in tap_events(aws)] == ["Image Redacted"]
 
 
+def test_given_list_options_in_object_metadata_then_the_worker_applies_them(
+    aws: dict[str, Any], worker: ModuleType
+) -> None:
+    image, words = render(LINES, size=(1100, 240))
+    metadata = {
+        "exclude-entities": "PHONE_NUMBER",
+        "deny-list": json.dumps(["OFFICE"]),
+        "allow-list": json.dumps(["nobody@example.com"]),
+    }
+    key = "drop/lists.png"
+    aws["s3"].put_object(Bucket=BUCKET, Key=key, Body=encode(image, "PNG"), Metadata=metadata)
+    assert worker.lambda_handler(sqs_batch(aws, 1), LocalContext()) == {"batchItemFailures": []}
+    out = aws["s3"].get_object(Bucket=BUCKET, Key="redacted/lists.png")["Body"].read()
+    covered = {EMAIL, "office"}
+    assert_redacted(image, decode(out), [type(w)(w.text, w.box, w.text in covered) for w in words])
+    findings = json.loads(aws["s3"].get_object(Bucket=BUCKET, Key="redacted/lists.png.json")["Body"].read())
+    assert findings["entity_counts"] == {"DENY_LIST": 1, "EMAIL_ADDRESS": 1}
+    (announced,) = tap_events(aws)
+    assert announced["detail"]["entity_counts"] == {"DENY_LIST": 1, "EMAIL_ADDRESS": 1}
+    assert "office" not in json.dumps(announced).lower()
+
+
+def test_given_list_options_on_an_upload_then_the_job_keeps_them_and_the_worker_applies_them(
+    aws: dict[str, Any], api: ModuleType, worker: ModuleType
+) -> None:
+    body = json.dumps(
+        {
+            "filename": "scan.png",
+            "ocr_mode": "fast",
+            "exclude_entities": ["EMAIL_ADDRESS"],
+            "allow_list": ["Acme, Inc."],
+            "deny_list": "Contact\ntoday",
+        }
+    ).encode()
+    event = build_event("POST", "/uploads", {"content-type": "application/json"}, body, api_key_id="k")
+    created = api.lambda_handler(event, LocalContext())
+    assert created["statusCode"] == 201, created["body"]
+    upload = json.loads(created["body"])
+    assert upload["options"]["exclude_entities"] == "EMAIL_ADDRESS"
+    assert json.loads(upload["options"]["allow_list"]) == ["Acme, Inc."]
+    assert json.loads(upload["options"]["deny_list"]) == ["Contact", "today"]
+    image, words = render(LINES, size=(1100, 240))
+    posted = requests.post(
+        upload["upload"]["url"],
+        data={**upload["upload"]["fields"], "Content-Type": "image/png"},
+        files={"file": ("scan.png", encode(image, "PNG"), "image/png")},
+        timeout=60,
+    )
+    assert posted.status_code in (200, 204), posted.text
+    assert worker.lambda_handler(sqs_batch(aws, 1), LocalContext()) == {"batchItemFailures": []}
+    job_id = upload["job_id"]
+    out = aws["s3"].get_object(Bucket=BUCKET, Key=f"results/{job_id}/scan.png")["Body"].read()
+    covered = {"Contact", "today", *PHONE.split()}
+    assert_redacted(image, decode(out), [type(w)(w.text, w.box, w.text in covered) for w in words])
+    status_event = build_event("GET", f"/jobs/{job_id}", {}, b"", api_key_id="k")
+    status = json.loads(api.lambda_handler(status_event, LocalContext())["body"])
+    assert status["entity_counts"] == {"DENY_LIST": 2, "PHONE_NUMBER": 1}
+    tap_events(aws)
+
+
+def test_given_an_invalid_list_in_metadata_then_the_object_fails_with_the_reason(
+    aws: dict[str, Any], worker: ModuleType
+) -> None:
+    image, _ = render(LINES, size=(600, 200))
+    metadata = {"deny-list": json.dumps(["x" * 101])}
+    aws["s3"].put_object(Bucket=BUCKET, Key="drop/long.png", Body=encode(image, "PNG"), Metadata=metadata)
+    assert worker.lambda_handler(sqs_batch(aws, 1), LocalContext()) == {"batchItemFailures": []}
+    reason = json.loads(aws["s3"].get_object(Bucket=BUCKET, Key="failed/long.png.error.json")["Body"].read())
+    assert reason["error"] == "invalid_request" and "deny_list" in reason["message"]
+    assert [e["detail-type"] for e in tap_events(aws)] == ["Image Redaction Failed"]
+
+
 def test_given_a_corrupt_image_then_it_is_moved_aside_with_its_reason_and_announced(
     aws: dict[str, Any], worker: ModuleType
 ) -> None:

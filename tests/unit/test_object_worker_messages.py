@@ -63,3 +63,60 @@ def test_given_verify_on_the_object_or_the_request_then_it_is_an_option() -> Non
     body = json.dumps({"bucket": "b", "key": "drop/x.png", "options": {"verify": True}})
     (request,) = list(requests_from_message(body))
     assert request.options == {"verify": "True"}
+
+
+def test_given_list_options_in_metadata_then_they_are_options_that_parse() -> None:
+    from image_anonymizer.object_worker import _metadata_options
+    from image_anonymizer.service import Options
+
+    metadata = {
+        "exclude-entities": "EMAIL_ADDRESS,URL",
+        "allow-list": '["Acme Corp", "Zo\\u00eb M\\u00fcller"]',
+        "deny-list": '["Project Falcon"]',
+    }
+    options = _metadata_options(metadata)
+    assert options == {
+        "exclude_entities": "EMAIL_ADDRESS,URL",
+        "allow_list": '["Acme Corp", "Zo\\u00eb M\\u00fcller"]',
+        "deny_list": '["Project Falcon"]',
+    }
+    parsed = Options.parse(**options)
+    assert parsed.exclude_entities == {"EMAIL_ADDRESS", "URL"}
+    assert parsed.allow_list == ("Acme Corp", "Zoë Müller")
+    assert parsed.deny_list == ("Project Falcon",)
+
+
+def test_given_list_options_in_an_integration_request_then_they_stay_json_arrays() -> None:
+    from image_anonymizer.service import Options
+
+    body = json.dumps(
+        {
+            "bucket": "b",
+            "key": "drop/x.png",
+            "options": {
+                "exclude_entities": ["EMAIL_ADDRESS"],
+                "allow_list": ["Acme, Inc."],
+                "deny_list": ["Project Falcon", "ZX-81"],
+            },
+        }
+    )
+    (request,) = list(requests_from_message(body))
+    assert request.options == {
+        "exclude_entities": '["EMAIL_ADDRESS"]',
+        "allow_list": '["Acme, Inc."]',
+        "deny_list": '["Project Falcon", "ZX-81"]',
+    }
+    parsed = Options.parse(**request.options)
+    assert parsed.exclude_entities == {"EMAIL_ADDRESS"}
+    assert parsed.allow_list == ("Acme, Inc.",)
+    assert parsed.deny_list == ("Project Falcon", "ZX-81")
+
+
+def test_given_non_string_list_entries_in_a_request_then_the_options_are_refused() -> None:
+    from image_anonymizer.errors import InvalidRequest
+    from image_anonymizer.service import Options
+
+    body = json.dumps({"bucket": "b", "key": "drop/x.png", "options": {"deny_list": ["ok", 7]}})
+    (request,) = list(requests_from_message(body))
+    with pytest.raises(InvalidRequest, match="deny_list must be a list of strings"):
+        Options.parse(**request.options)

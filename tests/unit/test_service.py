@@ -238,3 +238,75 @@ def test_given_analyze_then_verification_is_skipped_and_nothing_is_read_twice() 
         "passes": 0,
         "last_pass_clean": None,
     }
+
+
+# ---------------------------------------------------------------- allow, deny, exclude
+
+
+def test_given_a_deny_list_word_then_it_is_covered_as_deny_list_whatever_the_types() -> None:
+    anonymizer = make(FakeOcr(WORDS), [])
+    options = Options.parse(entities="PERSON", exclude_entities="PERSON", deny_list="TOTAL", verify="false")
+    result = anonymizer.redact(PNG, options)
+    (entity,) = result.analysis.to_dict()["entities"]
+    assert (entity["entity_type"], entity["text"], entity["score"]) == ("DENY_LIST", "total", 1.0)
+    assert result.analysis.entity_counts() == {"DENY_LIST": 1}
+    out = decode(result.image)
+    assert out.getpixel((190, 20)) == (0, 0, 0)
+    assert out.getpixel((12, 12)) == (255, 255, 255)
+
+
+def test_given_an_allow_list_entry_then_that_finding_is_dropped_and_not_painted() -> None:
+    anonymizer = make(FakeOcr(WORDS), [Detection("EMAIL_ADDRESS", 0, 14, 1.0, "email")])
+    result = anonymizer.redact(PNG, Options.parse(allow_list=["JO@Example.com"], verify="false"))
+    assert result.analysis.findings == ()
+    assert decode(result.image).getpixel((12, 12)) == (255, 255, 255)
+
+
+def test_given_every_type_excluded_then_the_detector_is_not_asked_but_the_deny_list_still_is() -> None:
+    anonymizer = ImageAnonymizer(
+        Settings(tessdata_dir="/nonexistent"),
+        ocr_engine=FakeOcr(WORDS),
+        detector=FailingDetector([], fail_on=1),  # type: ignore[arg-type]
+    )
+    options = Options.parse(entities="EMAIL_ADDRESS", exclude_entities="EMAIL_ADDRESS", deny_list="total")
+    analysis = anonymizer.analyze(PNG, options)
+    assert [f.entity_type for _, f in analysis.findings] == ["DENY_LIST"]
+
+
+class RecordingDetector(FakeDetector):
+    def __init__(self, detections: list[Detection]) -> None:
+        super().__init__(detections)
+        self.asked: list[object] = []
+
+    def detect(self, text: str, language: str, entities: object, score_threshold: float) -> list[Detection]:
+        self.asked.append(entities)
+        return self.detections
+
+
+def test_given_exclude_entities_then_analysis_and_verification_ask_for_the_types_less_those() -> None:
+    from image_anonymizer.catalogue import DEFAULT_ENTITIES
+
+    detector = RecordingDetector([Detection("PERSON", 15, 20, 0.85, "SpacyRecognizer")])
+    anonymizer = ImageAnonymizer(
+        Settings(tessdata_dir="/nonexistent"),
+        ocr_engine=FakeOcr(WORDS),
+        detector=detector,  # type: ignore[arg-type]
+    )
+    options = Options.parse(exclude_entities="PERSON", ocr_mode="fast", verify="true")
+    result = anonymizer.redact(PNG, options)
+    assert len(detector.asked) == 4, "page text and field lines, in the analysis and the verification"
+    assert all(asked == DEFAULT_ENTITIES - {"PERSON"} for asked in detector.asked)
+    assert result.analysis.findings == ()
+
+
+def test_given_excluded_email_then_it_is_still_asked_for_its_parts_and_then_dropped() -> None:
+    detector = RecordingDetector([Detection("EMAIL_ADDRESS", 0, 14, 1.0, "email")])
+    anonymizer = make(FakeOcr(WORDS), [])
+    anonymizer.detector = detector  # type: ignore[assignment]
+    options = Options.parse(entities="EMAIL_ADDRESS,URL,PERSON", exclude_entities="EMAIL_ADDRESS")
+    assert options.detected_entities == {"URL", "PERSON"}
+    analysis = anonymizer.analyze(PNG, options)
+    assert detector.asked[0] == {"URL", "PERSON", "EMAIL_ADDRESS"}
+    assert analysis.findings == ()
+    without_urls = Options.parse(entities="EMAIL_ADDRESS,PERSON", exclude_entities="EMAIL_ADDRESS")
+    assert without_urls.asked_entities == {"PERSON"}

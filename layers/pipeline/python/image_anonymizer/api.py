@@ -25,7 +25,7 @@ from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
 from pydantic import BaseModel, Field
 
-from . import errors
+from . import errors, request_lists
 from .catalogue import describe
 from .jobs import JobStore
 from .plans import MB, PlanResolver, plan_limit_bytes
@@ -113,9 +113,10 @@ def _options(
     fill_color: str | None,
     ocr_mode: str | None = None,
     verify: bool | str | None = None,
+    exclude_entities: list[str] | str | None = None,
+    allow_list: object = None,
+    deny_list: object = None,
 ) -> Options:
-    if isinstance(entities, list):
-        entities = ",".join(entities)
     return Options.parse(
         language=language,
         score_threshold=score_threshold,
@@ -123,12 +124,24 @@ def _options(
         fill_color=fill_color,
         ocr_mode=ocr_mode,
         verify=verify,
+        exclude_entities=exclude_entities,
+        allow_list=allow_list,
+        deny_list=deny_list,
     )
 
 
 _OCR_MODE_HELP = (
     "thorough (default): Tesseract, then RapidOCR where Tesseract struggled; "
     "fast: one Tesseract pass, about twice as fast, misses more"
+)
+_EXCLUDE_HELP = "types never covered, comma-separated or repeated: taken from entities (or the defaults)"
+_ALLOW_HELP = (
+    "words or phrases never covered (a finding equal to one, ignoring case and spacing): "
+    "repeat the field, or one value as a JSON array or one entry per line; never comma-separated"
+)
+_DENY_HELP = (
+    "words or phrases always covered where they stand as whole words, ignoring case, "
+    "reported as DENY_LIST: repeat the field, or one value as a JSON array or one entry per line"
 )
 _VERIFY_HELP = (
     "true|false: read the redacted image again and cover what is still found "
@@ -156,8 +169,13 @@ def analyze_image(
     score_threshold: Annotated[str | None, Form()] = None,
     entities: Annotated[list[str] | str | None, Form()] = None,
     ocr_mode: Annotated[str | None, Form(description=_OCR_MODE_HELP)] = None,
+    exclude_entities: Annotated[list[str] | str | None, Form(description=_EXCLUDE_HELP)] = None,
+    allow_list: Annotated[list[str] | str | None, Form(description=_ALLOW_HELP)] = None,
+    deny_list: Annotated[list[str] | str | None, Form(description=_DENY_HELP)] = None,
 ) -> dict[str, Any]:
-    options = _options(language, score_threshold, entities, None, ocr_mode)
+    options = _options(
+        language, score_threshold, entities, None, ocr_mode, None, exclude_entities, allow_list, deny_list
+    )
     started = time.perf_counter()
     analysis = anonymizer.analyze(_checked_bytes(image), options)
     _record("analyze", analysis, started)
@@ -174,10 +192,23 @@ def redact_image(
     fill_color: Annotated[str, Form()] = "black",
     ocr_mode: Annotated[str | None, Form(description=_OCR_MODE_HELP)] = None,
     verify: Annotated[str | None, Form(description=_VERIFY_HELP)] = None,
+    exclude_entities: Annotated[list[str] | str | None, Form(description=_EXCLUDE_HELP)] = None,
+    allow_list: Annotated[list[str] | str | None, Form(description=_ALLOW_HELP)] = None,
+    deny_list: Annotated[list[str] | str | None, Form(description=_DENY_HELP)] = None,
 ):
     # Deliberately unannotated: Powertools validates an annotated return value, and
     # would try to serialise the image bytes as JSON.
-    options = _options(language, score_threshold, entities, fill_color, ocr_mode, verify)
+    options = _options(
+        language,
+        score_threshold,
+        entities,
+        fill_color,
+        ocr_mode,
+        verify,
+        exclude_entities,
+        allow_list,
+        deny_list,
+    )
     started = time.perf_counter()
     result = anonymizer.redact(_checked_bytes(image), options)
     _record("redact", result.analysis, started)
@@ -208,6 +239,10 @@ class UploadRequest(BaseModel):
     fill_color: str | None = None
     ocr_mode: str | None = None
     verify: bool | str | None = None
+    exclude_entities: list[str] | str | None = None
+    # Any items: a non-string entry is refused by Options.parse with its own message.
+    allow_list: list[Any] | str | None = None
+    deny_list: list[Any] | str | None = None
 
 
 @app.post("/uploads")
@@ -220,6 +255,9 @@ def create_upload(request: UploadRequest):
         request.fill_color,
         request.ocr_mode,
         request.verify,
+        request.exclude_entities,
+        request.allow_list,
+        request.deny_list,
     )
     plan = plans.plan_for(app.current_event.request_context.identity.api_key_id)
     chosen = {
@@ -232,6 +270,12 @@ def create_upload(request: UploadRequest):
         chosen["entities"] = ",".join(sorted(options.entities))
     if options.verify is not None:
         chosen["verify"] = str(options.verify).lower()
+    if options.exclude_entities:
+        chosen["exclude_entities"] = ",".join(sorted(options.exclude_entities))
+    if options.allow_list:
+        chosen["allow_list"] = request_lists.to_json(options.allow_list)
+    if options.deny_list:
+        chosen["deny_list"] = request_lists.to_json(options.deny_list)
     answer = service.create(plan, request.filename, chosen)
     logger.info("upload created", extra={"job_id": answer["job_id"], "plan": plan})
     return Response(status_code=201, content_type="application/json", body=answer)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from .errors import UnknownEntityType
+from .request_lists import DENY_LIST, DENY_LIST_DESCRIPTION
 
 # Every type the service can find, with what it means. English gets all of them;
 # other languages get the pattern types (and the NER types if a spaCy model is installed).
@@ -53,10 +54,19 @@ DEFAULT_ENTITIES = frozenset(ENTITY_CATALOGUE)
 
 
 def describe() -> list[dict[str, object]]:
-    """The catalogue as the API and the CLI list it: type, meaning, found by default."""
+    """The catalogue as the API and the CLI list it: type, meaning, found by default,
+    and whether ``entities``/``exclude_entities`` may name it. Last, ``DENY_LIST``: what a
+    request's ``deny_list`` covers, reported under that type; not a type to ask for."""
     return [
-        {"entity_type": k, "description": v, "default": k in DEFAULT_ENTITIES}
+        {"entity_type": k, "description": v, "default": k in DEFAULT_ENTITIES, "requestable": True}
         for k, v in ENTITY_CATALOGUE.items()
+    ] + [
+        {
+            "entity_type": DENY_LIST,
+            "description": DENY_LIST_DESCRIPTION,
+            "default": False,
+            "requestable": False,
+        }
     ]
 
 

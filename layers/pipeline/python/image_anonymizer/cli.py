@@ -98,6 +98,29 @@ def _add_detection_options(parser: argparse.ArgumentParser) -> None:
         choices=("thorough", "fast"),
         help="thorough (default): Tesseract, then RapidOCR where it struggled; fast: one Tesseract pass",
     )
+    parser.add_argument(
+        "--exclude-entities", default=None, help="comma-separated types never covered (taken from --entities)"
+    )
+    parser.add_argument(
+        "--allow",
+        action="append",
+        default=[],
+        metavar="WORD",
+        help="a word or phrase never covered (repeatable)",
+    )
+    parser.add_argument(
+        "--allow-list-file", type=Path, default=None, metavar="FILE", help="allowed words, one per line"
+    )
+    parser.add_argument(
+        "--deny",
+        action="append",
+        default=[],
+        metavar="WORD",
+        help="a word or phrase always covered, as DENY_LIST (repeatable)",
+    )
+    parser.add_argument(
+        "--deny-list-file", type=Path, default=None, metavar="FILE", help="denied words, one per line"
+    )
 
 
 def _add_verify_option(parser: argparse.ArgumentParser) -> None:
@@ -120,7 +143,24 @@ def _options(args: argparse.Namespace) -> object:
         fill_color=getattr(args, "fill_color", None),
         ocr_mode=args.ocr_mode,
         verify=getattr(args, "verify", None),
+        exclude_entities=args.exclude_entities,
+        allow_list=[*args.allow, *_list_file(args.allow_list_file)],
+        deny_list=[*args.deny, *_list_file(args.deny_list_file)],
     )
+
+
+def _list_file(path: Path | None) -> list[str]:
+    """A list file's lines (UTF-8): one word or phrase each."""
+    if path is None:
+        return []
+    try:
+        return path.read_text(encoding="utf-8").splitlines()
+    except UnicodeDecodeError:
+        raise _BadInput(f"{path} is not UTF-8 text") from None
+    except IsADirectoryError:
+        raise _BadInput(f"{path} is a folder") from None
+    except OSError as error:
+        raise _BadInput(f"cannot read {path}: {error.strerror}") from None
 
 
 def _read(path: Path) -> bytes:
@@ -260,6 +300,8 @@ def _entities(args: argparse.Namespace) -> int:
         width = max(len(str(e["entity_type"])) for e in catalogue)
         for e in catalogue:
             note = "" if e["default"] else "  (only when asked for)"
+            if not e["requestable"]:
+                note = "  (not a type to ask for)"
             print(f"{e['entity_type']!s:<{width}}  {e['description']}{note}")
         print(f"\n{len(catalogue)} types; formats: {', '.join(f.name for f in SUPPORTED_FORMATS)}")
     return EXIT_OK

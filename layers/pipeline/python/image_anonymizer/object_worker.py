@@ -24,7 +24,17 @@ from .service import ImageAnonymizer, Options
 
 EVENT_SOURCE = "image-anonymizer"
 REDACTED, FAILED_EVENT = "Image Redacted", "Image Redaction Failed"
-_OPTION_NAMES = ("language", "score_threshold", "entities", "fill_color", "ocr_mode", "verify")
+_OPTION_NAMES = (
+    "language",
+    "score_threshold",
+    "entities",
+    "fill_color",
+    "ocr_mode",
+    "verify",
+    "exclude_entities",
+    "allow_list",
+    "deny_list",
+)
 
 
 @dataclass(frozen=True)
@@ -115,10 +125,16 @@ def requests_from_message(body: str) -> Iterator[ObjectRequest]:
             etag=message.get("etag"),
             output_key=message.get("output_key"),
             keep_original=message.get("keep_original"),
-            options={k: str(v) for k, v in options.items() if k in _OPTION_NAMES},
+            options={k: _option_text(v) for k, v in options.items() if k in _OPTION_NAMES},
         )
         return
     raise PoisonMessage("message is neither an S3 notification nor a redaction request")
+
+
+def _option_text(value: Any) -> str:
+    """An option as the worker keeps them all, a string: a JSON array stays one
+    (``Options.parse`` reads it back, and refuses what is not a list of strings)."""
+    return json.dumps(value) if isinstance(value, list) else str(value)
 
 
 class EventPublisher:
@@ -283,7 +299,8 @@ class ObjectWorker:
 
 def _metadata_options(metadata: dict[str, str]) -> dict[str, str]:
     """Options riding on the object: x-amz-meta-fill-color, -entities, -language,
-    -score-threshold, -ocr-mode, -verify."""
+    -score-threshold, -ocr-mode, -verify, -exclude-entities, and -allow-list and
+    -deny-list as JSON arrays (S3 allows 2 KB of user metadata in all, US-ASCII)."""
     options = {}
     for name in _OPTION_NAMES:
         value = metadata.get(name.replace("_", "-")) or metadata.get(name)

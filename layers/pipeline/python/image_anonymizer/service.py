@@ -16,10 +16,10 @@ from typing import Any, TypeVar
 
 from PIL import Image
 
-from . import formats, mapping, ocr, redaction
+from . import catalogue, formats, mapping, ocr, redaction, request_lists
 from .catalogue import DEFAULT_SCORE_THRESHOLD, validate_entities
 from .config import Settings
-from .detection import Detector
+from .detection import Detection, Detector
 from .errors import AnonymizerError, InvalidRequest, ProcessingFailed
 from .languages import LanguageSpec, parse_language, require_installed
 from .model import Box, Finding
@@ -35,6 +35,7 @@ from .verification import (
 from .warming import WarmingEngine
 
 _T = TypeVar("_T")
+_PARTS_OF_EMAILS = frozenset({"URL", "DOMAIN_NAME"})
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,29 @@ class Options:
     fill_color: str = redaction.DEFAULT_FILL
     ocr_mode: ocr.OcrMode = "thorough"
     verify: bool | None = None
+    exclude_entities: frozenset[str] | None = None
+    allow_list: tuple[str, ...] = ()
+    deny_list: tuple[str, ...] = ()
+
+    @property
+    def detected_entities(self) -> frozenset[str] | None:
+        """The types the detector looks for: ``entities`` (or the defaults) minus
+        ``exclude_entities``; ``None`` means the detector's defaults, and an empty set
+        means none at all."""
+        if not self.exclude_entities:
+            return self.entities
+        return (self.entities or catalogue.DEFAULT_ENTITIES) - self.exclude_entities
+
+    @property
+    def asked_entities(self) -> frozenset[str] | None:
+        """What the detector is asked for: ``detected_entities``, plus an excluded
+        EMAIL_ADDRESS when URLs or domain names are looked for. The detector then sees
+        the emails and reports no URL or domain inside one, as when emails are asked
+        for, and ``_findings`` drops the emails: an excluded email is left whole."""
+        wanted = self.detected_entities
+        if wanted and self.exclude_entities and wanted & _PARTS_OF_EMAILS:
+            return wanted | (self.exclude_entities & {"EMAIL_ADDRESS"})
+        return wanted
 
     @property
     def verifies(self) -> bool:
@@ -63,17 +87,25 @@ class Options:
         fill_color: str | None = None,
         ocr_mode: str | None = None,
         verify: bool | str | None = None,
+        exclude_entities: Iterable[str] | str | None = None,
+        allow_list: object = None,
+        deny_list: object = None,
     ) -> Options:
-        """Validate raw request values; every bad one raises ``InvalidRequest``."""
-        if isinstance(entities, str):
-            entities = entities.split(",")
+        """Validate raw request values; every bad one raises ``InvalidRequest``.
+
+        ``entities`` and ``exclude_entities``: comma-separated, a JSON array, or a
+        sequence. ``allow_list`` and ``deny_list``: as ``request_lists.parse_list`` reads them.
+        """
         return cls(
             language=parse_language(language),
             score_threshold=_parse_threshold(score_threshold),
-            entities=validate_entities(entities),
+            entities=validate_entities(_entity_names(entities, "entities")),
             fill_color=redaction.parse_fill_color(fill_color),
             ocr_mode=_parse_ocr_mode(ocr_mode),
             verify=_parse_verify(verify),
+            exclude_entities=validate_entities(_entity_names(exclude_entities, "exclude_entities")),
+            allow_list=request_lists.parse_list(allow_list, "allow_list"),
+            deny_list=request_lists.parse_list(deny_list, "deny_list"),
         )
 
 
@@ -180,6 +212,24 @@ def token_cost(characters: int, entities: int, pages: int) -> int:
     1 per started pair of entities found. A one-page scan with 2,500 characters
     and 10 entities costs 1 + 3 + 5 = 9."""
     return max(1, pages) + math.ceil(characters / 1000) + math.ceil(entities / 2)
+
+
+def _entity_names(value: Iterable[str] | str | None, name: str) -> Iterable[str] | None:
+    """Type names from one comma-separated string or JSON array string, or a sequence
+    (whose items may be comma-separated too: a form field repeated)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        stripped = value.strip()
+        if stripped.startswith("[") and stripped.endswith("]"):
+            return request_lists.parse_list(stripped, name)
+        return value.split(",")
+    names: list[str] = []
+    for item in value:
+        if not isinstance(item, str):
+            raise InvalidRequest(f"{name} must be entity type names.")
+        names += item.split(",")
+    return names
 
 
 def _parse_ocr_mode(value: str | None) -> ocr.OcrMode:
@@ -307,23 +357,48 @@ class ImageAnonymizer:
 
     def _findings(self, text: mapping.PageText, page: Image.Image, options: Options) -> list[Finding]:
         """The detector's findings in a page's text, and in its label/value pairs (a value
-        found there is placed back in the page text), each with the boxes that cover it."""
-        language, entities, threshold = options.language.primary, options.entities, options.score_threshold
-        spans = {
-            (d.entity_type, d.start, d.end): d
-            for d in self.detector.detect(text.text, language, entities, threshold)
-        }
-        fields = mapping.field_lines(text)
-        for d in self.detector.detect(fields.text, language, entities, threshold):
-            placed = mapping.page_span(text, fields, d.start, d.end)
-            if placed is not None and (d.entity_type, *placed) not in spans:
-                spans[(d.entity_type, *placed)] = d
+        found there is placed back in the page text), but those the allow list names;
+        then the deny list's words and phrases; each with the boxes that cover it.
+        Analysis and verification both come through here."""
+        language, entities, threshold = (
+            options.language.primary,
+            options.asked_entities,
+            options.score_threshold,
+        )
+        excluded = options.exclude_entities or frozenset()
+        spans: dict[tuple[str, int, int], Detection] = {}
+        if entities is None or entities:  # every type excluded: nothing for the detector
+            spans = {
+                (d.entity_type, d.start, d.end): d
+                for d in self.detector.detect(text.text, language, entities, threshold)
+            }
+            fields = mapping.field_lines(text)
+            for d in self.detector.detect(fields.text, language, entities, threshold):
+                placed = mapping.page_span(text, fields, d.start, d.end)
+                if placed is not None and (d.entity_type, *placed) not in spans:
+                    spans[(d.entity_type, *placed)] = d
         findings = []
         for (entity_type, start, end), d in spans.items():
+            found = text.text[start:end]
+            if entity_type in excluded or request_lists.is_allowed(found, options.allow_list):
+                continue
+            boxes = mapping.boxes_for_span(text, start, end, page.width, page.height)
+            if boxes:
+                findings.append(Finding(entity_type, found, d.score, start, end, boxes, d.recognizer))
+        # The deny list last, and whatever the types asked for or allowed: always covered.
+        for start, end in request_lists.deny_spans(text.text, options.deny_list):
             boxes = mapping.boxes_for_span(text, start, end, page.width, page.height)
             if boxes:
                 findings.append(
-                    Finding(entity_type, text.text[start:end], d.score, start, end, boxes, d.recognizer)
+                    Finding(
+                        request_lists.DENY_LIST,
+                        text.text[start:end],
+                        1.0,
+                        start,
+                        end,
+                        boxes,
+                        request_lists.DENY_LIST_RECOGNIZER,
+                    )
                 )
         return findings
 
