@@ -1,37 +1,105 @@
-"""LOCATION from address patterns: street lines, state + ZIP, a City field's value."""
+"""LOCATION from address patterns: street lines, PO boxes and rural routes, unit lines,
+city + state + ZIP, a City field's value, and Malaysian street addresses.
+
+Street types are USPS Publication 28's suffixes, units its secondary designators, and
+states every USPS state, territory and military code with its name (``data/``).
+"""
 
 from __future__ import annotations
 
 import re
+from functools import cache
 from typing import Any
 
 from presidio_analyzer import RecognizerResult
 
 from ..findings import Traits
+from ..lexicon import word_list
 from .base import RegexRecognizer
 
-_STREET_TYPES = (
-    r"(?:street|st|avenue|ave|road|rd|boulevard|blvd|lane|ln|drive|dr|court|ct|way|place|pl|terrace|ter"
-    r"|parkway|pkwy|highway|hwy|square|sq|circle|cir|trail|trl|crescent|close|row|alley|plaza)"
+
+def _alternatives(words: frozenset[str]) -> str:
+    """A regex alternation of ``words``, longest first, spaces as any blank."""
+    return "|".join(re.escape(w).replace(r"\ ", r"[ \t]+") for w in sorted(words, key=lambda w: (-len(w), w)))
+
+
+@cache
+def _states() -> tuple[frozenset[str], frozenset[str]]:
+    """USPS state codes and state names."""
+    pairs = [line.split("\t") for line in word_list("us_states.txt")]
+    return frozenset(code for code, _ in pairs), frozenset(name for _, name in pairs)
+
+
+_NUMBER_WORDS = r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|hundred)"
+_DIRECTION = (
+    r"(?:[NSEW]\.?|N\.?[EW]\.?|S\.?[EW]\.?|north|south|east|west|northeast|northwest|southeast|southwest)"
 )
-# "1200 Market Street", "42 W. 7th Ave", "Apt 4B": the parts of an address NER leaves out.
-# The street's name is words or an ordinal, never a bare number ("15 January 2024\n9285
-# Lincoln Place" is a date, then a street).
-_STREET_WORD = r"(?:(?-i:[A-Z])[\w'.-]*|\d{1,3}(?:st|nd|rd|th))"
-_STREET_RE = re.compile(
-    rf"\b\d{{1,6}}[A-Za-z]?(?:\s+(?:[NSEW]\.?|north|south|east|west))?(?:\s+{_STREET_WORD}){{1,4}}?"
-    rf"\s+{_STREET_TYPES}\b\.?(?:,?\s+(?:apt|apartment|suite|ste|unit|#)\.?\s*[\w-]+)?",
-    re.IGNORECASE,
+# A word of a street's or a city's name: capitalised or in capitals, or an ordinal.
+_NAME_WORD = r"(?:(?-i:[A-Z])[\w'’.-]*|\d{1,3}(?:st|nd|rd|th))"
+_HOUSE_NUMBER = rf"(?:\d{{1,6}}[A-Za-z]?(?:[ \t]?-[ \t]?\d{{1,5}}[A-Za-z]?)?|{_NUMBER_WORDS})"
+_MALAYSIAN_STATES = (
+    r"johor|kedah|kelantan|melaka|malacca|negeri[ \t]+sembilan|pahang|pulau[ \t]+pinang|penang|perak|perlis"
+    r"|sabah|sarawak|selangor|terengganu|kuala[ \t]+lumpur|putrajaya|labuan"
 )
-_US_STATES = (
-    "AL|AK|AZ|AR|CA|CO|CT|DE|DC|FL|GA|HI|ID|IL|IN|IA|KS|KY|LA|ME|MD|MA|MI|MN|MS|MO|MT|NE|NV|NH|NJ|NM|NY|NC|ND"
-    "|OH|OK|OR|PA|RI|SC|SD|TN|TX|UT|VT|VA|WA|WV|WI|WY"
-)
-# "San Francisco, CA 94102", "NY 10001-1234": a state and its ZIP, with the city before them.
-_STATE_ZIP_RE = re.compile(
-    rf"(?:\b[A-Z][A-Za-z]+(?:[ -][A-Z][A-Za-z]+){{0,2}},?[ \t]+)?"
-    rf"\b(?:{_US_STATES})\.?,?\s+\d{{5}}(?:-\d{{4}})?\b"
-)
+_ZIP = r"\d{5}(?:[ \t]?-[ \t]?\d{4})?"
+
+
+@cache
+def _patterns() -> tuple[re.Pattern[str], ...]:
+    suffixes = _alternatives(word_list("street_suffixes.txt"))
+    units = _alternatives(word_list("unit_designators.txt"))
+    codes, names = _states()
+    # "NY", "N. Y.", "Tx.", "New York", "MARYLAND": a code in capitals (its letters
+    # may carry periods) or with its second letter small and a period; a name in any case.
+    code = "|".join(rf"(?-i:{c[0]}\.?[ \t]?{c[1]}\.?|{c[0]}{c[1].lower()}\.)" for c in sorted(codes))
+    state = rf"(?:{code}|(?:{_alternatives(names)})\b)"
+    unit = (
+        rf"(?:(?:{units})\b\.?[ \t]*#?[ \t]*[\w-]{{1,6}}|#[ \t]?[\w-]{{1,6}}"
+        r"|(?:\d{1,3}(?:st|nd|rd|th)|ground|first|second|third|upper|lower|mezzanine)"
+        r"[ \t]+(?:floor|fl|flr)\b\.?)"
+    )
+    street = (
+        rf"\b{_HOUSE_NUMBER}(?:[ \t]+{_DIRECTION})?(?:[ \t]+{_NAME_WORD}){{1,4}}?[ \t]+(?:{suffixes})\b\.?"
+        rf"(?:[ \t]+{_DIRECTION}\b\.?)?(?:,?[ \t]+{unit})*"
+    )
+    city = rf"{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,2}}"
+    return (
+        # "615 North Wolfe Street", "1000 West Ave.", "ONE PARK AVENUE 18TH FL", "42 Elm St, Apt 4B"
+        re.compile(street, re.IGNORECASE),
+        # "P. O. Box 5979", "PO BOX 12", "Route 5 Box 113", "RR 2 Box 7", "Post Office Box 9"
+        re.compile(
+            r"\b(?:p[ \t]?\.?[ \t]?o\.?[ \t]?|post[ \t]+office[ \t]+)(?:box|b[o0]x|b[o0]3|drawer)\b\.?"
+            r"[ \t]*#?[ \t]*\d{1,6}"
+            r"|\b(?:rural[ \t]+route|route|rr|hc)[ \t]+\d{1,4}[ \t]*,?[ \t]*box[ \t]*\d{1,6}",
+            re.IGNORECASE,
+        ),
+        # A unit alone on its line of an address block, or first: "Suite 2200", "3rd Floor",
+        # "GROUND FLOOR, NO. 4"
+        re.compile(rf"^[ \t]*{unit}[ \t]*(?:,|$)", re.IGNORECASE | re.MULTILINE),
+        # "San Francisco, California 94111", "NEW YORK, N. Y. 10016", "Austin, Tx. 78701"
+        re.compile(rf"(?:\b{city},?[ \t]+)?\b(?:{state})\.?,?[ \t]+{_ZIP}(?!\d)", re.IGNORECASE),
+        # A whole line that starts with a house number and ends with state + ZIP:
+        # "1500 BROADWAY NEW YORK, NY 10036" (a street with no suffix, then its city).
+        re.compile(
+            rf"^[ \t]*{_HOUSE_NUMBER}(?:[ \t,]+{_NAME_WORD}){{1,6}},?"
+            rf"[ \t]+(?:{state})\.?,?[ \t]+{_ZIP}(?!\d)",
+            re.IGNORECASE | re.MULTILINE,
+        ),
+        # Malaysian: "NO. 4, JALAN SS 15/4B", "LOT 2, LORONG 3", "TAMAN DESA"; "47500 SUBANG JAYA"
+        re.compile(
+            r"(?:\b(?:no|lot)\.?[ \t]*\d{1,5}[A-Z]?(?:[ \t]*[&,-][ \t]*\d{1,5}[A-Z]?)*,?[ \t]*)?"
+            r"\b(?:jalan|jln|lorong|lrg|persiaran|lebuh|lebuhraya|taman|tmn|kampung|kg)\.?"
+            r"(?:[ \t]+(?-i:[A-Z0-9])[\w/.-]*){1,4}",
+            re.IGNORECASE,
+        ),
+        # "47500 SUBANG JAYA, SELANGOR": a postcode, a town and a Malaysian state
+        re.compile(
+            rf"(?<![\w-])\d{{5}},?(?:[ \t]+{_NAME_WORD}){{0,3}}?,?[ \t]+(?:{_MALAYSIAN_STATES})\b",
+            re.IGNORECASE,
+        ),
+    )
+
+
 # The value of a "City" or "Town" field, on its line ("City: Richmond").
 _CITY_AFTER_LABEL_RE = re.compile(
     r"^[ \t]*(?:city|town|place\s+of\s+birth)[ \t]*\*?[ \t]*:[ \t]*"
@@ -41,15 +109,17 @@ _CITY_AFTER_LABEL_RE = re.compile(
 
 
 class AddressRecognizer(RegexRecognizer):
-    """Street lines (house number, street, type, unit), state + ZIP and a City field's
-    value, as LOCATION: NER finds "San Francisco" but leaves "1200 Market Street" and
-    "CA 94102" readable, and misses a city alone in its box."""
+    """Street lines (house number, street, suffix, unit), PO boxes, unit lines, city +
+    state + ZIP and a City field's value, as LOCATION: NER finds "San Francisco" but
+    leaves "1200 Market Street" and "CA 94102" readable, and misses a city alone in
+    its box."""
 
     ENTITY = "LOCATION"
-    TRAITS = Traits(label_trimmed=True, address=True)
+    # Line by line: an address block's lines are found one by one, and a ZIP at the end
+    # of one line never makes a house number of the next line's first word.
+    TRAITS = Traits(label_trimmed=True, address=True, line_bound=True)
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
-        results = [self._result(m.start(), m.end(), 0.6) for m in _STREET_RE.finditer(text)]
+        results = [self._result(m.start(), m.end(), 0.6) for p in _patterns() for m in p.finditer(text)]
         results += [self._result(m.start(1), m.end(1), 0.6) for m in _CITY_AFTER_LABEL_RE.finditer(text)]
-        results += [self._result(m.start(), m.end(), 0.6) for m in _STATE_ZIP_RE.finditer(text)]
         return results
