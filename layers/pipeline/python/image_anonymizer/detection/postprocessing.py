@@ -39,7 +39,9 @@ PageRule = Callable[[list[Detection], Page], list[Detection]]
 _DATE_EVIDENCE_RE = re.compile(
     rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTHS}\b"
     rf"|\b{MONTHS}\.?[\s,/.\-]*\d{{1,2}}(?:st|nd|rd|th)?\b(?!\d)"
-    r"|\b\d{1,4}\s*[/.\-]\s*\d{1,2}(?:\s*[/.\-]\s*\d{1,4})?\b",
+    r"|\b\d{1,4}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{1,4}\b"
+    # Two numbers are a day and a month with a slash ("4/27"), never a point ("2.90").
+    r"|\b\d{1,2}\s*/\s*\d{1,2}\b(?![/.,]\d)",
     re.IGNORECASE,
 )
 # Presidio's weak patterns score below this unless a context word raised them.
@@ -64,6 +66,10 @@ _NUMBER_TYPES = _WEAK_PATTERN_TYPES | {"PHONE_NUMBER", "DATE_TIME", "UK_NINO"}
 _BUSINESS_NUMBER_LABEL_RE = re.compile(
     r"\b(?:company|registration|reg|registered|vat|invoice|inv|order|po|sku|item|model|serial|part|batch"
     r"|lot|receipt|transaction|txn)\b\.?\s*(?:no\.?|number|num\.?|#|id)?\s*[:#.]?\s*$",
+    re.IGNORECASE,
+)
+_PHONE_LABEL_RE = re.compile(
+    r"\b(?:phone|tel|telephone|fax|facsimile|mobile|cell|ext|extension|call|contact|hp|whatsapp)\b",
     re.IGNORECASE,
 )
 _PRICE_RE = re.compile(r"[$€£]?\d{1,3}(?:,\d{3})*\.\d{2}")
@@ -146,6 +152,38 @@ def no_price_rows_as_phones(detection: Detection, page: Page) -> Detection | Non
     ):
         return None
     return detection
+
+
+def urls_are_written_as_urls(detection: Detection, page: Page) -> Detection | None:
+    """A web address with no scheme and no ``www.`` is printed in small letters with a
+    name of two letters or more before its suffix; "U.PRICE", "CO.REG", "D.I.Y." and
+    "0.5MM" are abbreviations and measures that OCR ran together, and are dropped."""
+    if detection.entity_type not in ("URL", "DOMAIN_NAME"):
+        return detection
+    found = _found(detection, page)
+    if "://" in found or found.lower().startswith("www"):
+        return detection
+    host = found.split("/", 1)[0].rstrip(".")
+    labels = host.split(".")
+    if len(labels) < 2 or not labels[-1].islower() or len(labels[-2]) < 2 or not labels[-2][0].isalnum():
+        return None
+    if labels[-2].isdigit():
+        return None
+    return detection
+
+
+def bare_numbers_need_a_phone_label(detection: Detection, page: Page) -> Detection | None:
+    """A run of digits with no separator, no parentheses and no ``+`` is a phone number
+    only with a phone label on its line or just before it (receipts' item codes and
+    amounts are such runs)."""
+    if detection.entity_type != "PHONE_NUMBER":
+        return detection
+    found = _found(detection, page)
+    if not found.strip().isdigit():
+        return detection
+    if _PHONE_LABEL_RE.search(page.text[max(0, detection.start - 40) : detection.start]):
+        return detection
+    return None
 
 
 def trim_field_labels(detection: Detection, page: Page) -> Detection | None:
@@ -301,6 +339,8 @@ FINDING_RULES: tuple[FindingRule, ...] = (
     weak_patterns_need_context,
     no_numbers_after_business_labels,
     no_price_rows_as_phones,
+    bare_numbers_need_a_phone_label,
+    urls_are_written_as_urls,
     trim_field_labels,
     trim_filler,
     not_a_name,

@@ -20,7 +20,7 @@ _DAY = r"(?:[0-3]?\d)(?:st|nd|rd|th)?"
 # d/m/y and m/d/y, y-m-d, with two- or four-digit years; not a part of a longer run of
 # numbers (an IP address, a version, a code).
 _NUMERIC_DATE = (
-    rf"(?<![\d/.\-])(?:\d{{1,2}}{_NUM_SEP}\d{{1,2}}{_NUM_SEP}(?:\d{{4}}|\d{{2}})"
+    rf"(?<![A-Za-z0-9/.\-])(?:\d{{1,2}}{_NUM_SEP}\d{{1,2}}{_NUM_SEP}(?:\d{{4}}|\d{{2}})"
     rf"|\d{{4}}{_NUM_SEP}\d{{1,2}}{_NUM_SEP}\d{{1,2}})(?![\d]|[/.\-]\d)"
 )
 # "March 27, 1984", "Dec 10 '98", "DEC -9 1999", "Feb-24-99", "SEP 22", "JUNE7",

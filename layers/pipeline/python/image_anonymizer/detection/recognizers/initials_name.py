@@ -17,7 +17,8 @@ from .base import RegexRecognizer
 _SURNAME = r"(?:(?:Mc|Mac|O['’]|D['’])?[A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]{2,}(?:-[A-Z]{2,})?)"
 # Each initial a capital followed by its period or a space, never by another letter
 # ("LAW. If" is no "L. A. W. If").
-_INITIALS = r"(?:[A-Z](?:\.[ \t]?|[ \t])){0,2}[A-Z]\."
+# OCR often drops the period between two initials ("PJ. McCann", "LH. Kersh").
+_INITIALS = r"(?:(?:[A-Z](?:\.[ \t]?|[ \t])){0,2}[A-Z]\.|[A-Z]{2}\.)"
 _INITIALS_FIRST_RE = re.compile(
     rf"(?<![\w.])({_INITIALS})[ \t]*({_SURNAME})(?:[ \t]+({_SURNAME}))?(?![\w'’])"
 )

@@ -27,6 +27,19 @@ _NAME_AFTER_LABEL_RE = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 
+# The heading fields of a memo, fax or report, at the start of their line: "To: K.A.
+# Sparrow", "FROM: RE Lane", "cc: J. H. Bell", "Reported by: BOBBY MILLS". The value is
+# the rest of the cell: names, initials, and the initials OCR reads without periods.
+_HEADING_LABELS = (
+    r"(?:to|from|cc|c\.c\.|bcc|attn|attention|sender|recipient|contact|author|signed|signature"
+    r"|(?:reported|prepared|approved|requested|submitted|signed|reviewed|written|sent|issued)[ \t]+by)"
+)
+_HEADING_NAME_RE = re.compile(
+    rf"^[ \t]*_*{_HEADING_LABELS}\b[ \t]*[:;,.]?[ \t_]*(?:\n[ \t_]*)?"
+    rf"((?:[A-Z]\.?[ \t]?){{0,3}}{_NAME_WORD}(?:[ \t]+(?:[A-Z]\.|{_NAME_WORD})){{0,3}})[ \t,/]*$",
+    re.IGNORECASE | re.MULTILINE,
+)
+
 
 class LabelledNameRecognizer(RegexRecognizer):
     """Names introduced by a label, which NER on OCR'd forms and letters often misses."""
@@ -42,4 +55,8 @@ class LabelledNameRecognizer(RegexRecognizer):
             # Capitalised words only: the label's case-insensitivity must not reach the name.
             if all(w[0].isupper() for w in words) and name.lower() not in field_labels():
                 results.append(self._result(match.start(1), match.end(1), 0.7))
+        for match in _HEADING_NAME_RE.finditer(text):
+            name = match.group(1)
+            if all(w[0].isupper() for w in name.split()) and name.lower() not in field_labels():
+                results.append(self._result(match.start(1), match.end(1), 0.65))
         return results
