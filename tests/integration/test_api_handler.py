@@ -176,7 +176,9 @@ def test_given_entities_event_then_catalogue_with_descriptions() -> None:
     types = {e["entity_type"] for e in listed}
     assert {"EMAIL_ADDRESS", "PHONE_NUMBER", "PERSON", "CREDIT_CARD"} <= types
     assert all(isinstance(e["description"], str) and e["description"] for e in listed)
-    assert [e["entity_type"] for e in listed if not e["default"] and e["requestable"]] == ["DATE_TIME"]
+    # A request that names no types covers the whole catalogue, DATE_TIME included.
+    assert {"DATE_TIME", "ACCOUNT_NUMBER"} <= types
+    assert [e["entity_type"] for e in listed if not e["default"] and e["requestable"]] == []
     assert listed[-1]["entity_type"] == "DENY_LIST"
     assert [e["entity_type"] for e in listed if not e["requestable"]] == ["DENY_LIST"]
     assert "deny_list" in listed[-1]["description"] and listed[-1]["default"] is False
