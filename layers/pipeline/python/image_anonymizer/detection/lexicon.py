@@ -34,6 +34,11 @@ def given_names() -> frozenset[str]:
     return word_list("given_names.txt")
 
 
+def surnames() -> frozenset[str]:
+    """The commonest US surnames (1990 Census), lower-case."""
+    return word_list("surnames.txt")
+
+
 @cache
 def known_names() -> frozenset[str]:
     """Given names and common surnames, lower-case."""

@@ -19,9 +19,12 @@ _YEAR = r"(?:\d{4}|['’]?\d{2})"
 _DAY = r"(?:[0-3]?\d)(?:st|nd|rd|th)?"
 # d/m/y and m/d/y, y-m-d, with two- or four-digit years; not a part of a longer run of
 # numbers (an IP address, a version, a code).
+# A date with slashes may follow a letter of a label OCR glued to it ("Dater11/03/18");
+# with hyphens or points, a letter before it makes a code ("RC11-23-42").
 _NUMERIC_DATE = (
-    rf"(?<![A-Za-z0-9/.\-])(?:\d{{1,2}}{_NUM_SEP}\d{{1,2}}{_NUM_SEP}(?:\d{{4}}|\d{{2}})"
-    rf"|\d{{4}}{_NUM_SEP}\d{{1,2}}{_NUM_SEP}\d{{1,2}})(?![\d]|[/.\-]\d)"
+    r"(?:(?<![0-9/.\-])\d{1,2}[ \t]?/[ \t]?\d{1,2}[ \t]?/[ \t]?(?:\d{4}|\d{2})"
+    rf"|(?<![A-Za-z0-9/.\-])\d{{1,2}}{_NUM_SEP}\d{{1,2}}{_NUM_SEP}(?:\d{{4}}|\d{{2}})"
+    rf"|(?<![A-Za-z0-9/.\-])\d{{4}}{_NUM_SEP}\d{{1,2}}{_NUM_SEP}\d{{1,2}})(?![\d]|[/.\-]\d)"
 )
 # "March 27, 1984", "Dec 10 '98", "DEC -9 1999", "Feb-24-99", "SEP 22", "JUNE7",
 # "FEBRUARY 19-21 1980"; and the day first: "21- Jan 00", "11-Dec-96", "14/JUN/2017",
@@ -117,6 +120,9 @@ class DateTimeRecognizer(RegexRecognizer):
     # Each finding has its day and month checked here; a time on the next line may
     # belong to it, but names and numbers of the next line never do.
     TRAITS = Traits(line_bound=True, checked_date=True)
+    # Above NER's 0.85: Presidio drops a finding that another of its type with a higher
+    # score holds, and NER's DATE with a label glued on, or a bare time, is dropped later.
+    SCORE = 0.9
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
         results = []
@@ -132,16 +138,19 @@ class DateTimeRecognizer(RegexRecognizer):
                 days = [int(n) for n in _NUMBERS_RE.findall(found)]
                 if not days or (not 1 <= days[0] <= 31 and not (len(days) > 1 and 1 <= days[1] <= 31)):
                     continue
-            # Above NER's 0.85: a spaCy DATE that holds this one, with label words
-            # glued on, must not make Presidio drop it as contained.
-            results.append(self._result(match.start(), match.end(), 0.9))
+            results.append(self._result(match.start(), match.end(), self.SCORE))
         for match in _NOISY_MONTH_DATE_RE.finditer(text):
             start = _noisy_month_start(match.group(1))
             if start is not None and 1 <= int(match.group(2)) <= 31:
-                results.append(self._result(match.start(1) + start, match.end(), 0.86))
+                results.append(self._result(match.start(1) + start, match.end(), self.SCORE))
+        if results:  # the page has a date: its Time fields are that date's time
+            results += [self._result(m.start(1), m.end(1), self.SCORE) for m in _TIME_FIELD_RE.finditer(text)]
         return results
 
 
+# A receipt's or a form's Time field: "Date: 03/02/2018\nTime: 11:49:00" prints one
+# moment in two fields.
+_TIME_FIELD_RE = re.compile(rf"\btime\b[ \t]*[:.]?[ \t]*({_TIME})", re.IGNORECASE)
 _LEADING_TIME_RE = re.compile(rf"^(?:\b{_WEEKDAYS}\.?,?[ \t]+)?(?:{_TIME})[ \t]+", re.IGNORECASE)
 
 

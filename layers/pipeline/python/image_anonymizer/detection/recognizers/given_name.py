@@ -8,7 +8,7 @@ from typing import Any
 from presidio_analyzer import RecognizerResult
 
 from ..findings import Traits
-from ..lexicon import Vocabulary, given_names, is_known_name
+from ..lexicon import Vocabulary, given_names, is_known_name, surnames
 from .base import RegexRecognizer
 
 # Two capitalised words on a line, an initial between them allowed; tried at every word.
@@ -36,13 +36,23 @@ class GivenNameRecognizer(RegexRecognizer):
             first, last = match.group(1), match.group(2)
             if first.isupper() != last.isupper() and not last.istitle():
                 continue
-            if self._names_a_person(first, last) or (first.isupper() and self._names_a_person(last, first)):
+            if self._names_a_person(first, last) or (
+                first.isupper() and self._names_a_person(last, first, surname_first=True)
+            ):
                 results.append(self._result(match.start(1), match.end(2), 0.6))
         return results
 
-    def _names_a_person(self, given: str, other: str) -> bool:
+    def _names_a_person(self, given: str, other: str, surname_first: bool = False) -> bool:
         if given.lower() not in given_names():
             return False
+        # The ordinary-word list holds the dictionary's proper nouns too ("leonard",
+        # "jones"): a given name and a census surname are a name whatever it says;
+        # written surname first ("ROBINSON BRIAN"), the surname must be no word too
+        # ("CASH BILL" heads a receipt).
+        if other.lower().strip("'’-") in surnames() and not (
+            surname_first and self._vocabulary.is_ordinary(other)
+        ):
+            return True
         if self._vocabulary.is_ordinary(given):  # "June", "Grace": only with a surname that is no word
             return is_known_name(other) and not self._vocabulary.is_ordinary(other)
         return is_known_name(other) or not self._vocabulary.is_ordinary(other)

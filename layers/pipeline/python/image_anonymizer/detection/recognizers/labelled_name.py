@@ -36,7 +36,7 @@ _HEADING_LABELS = (
 )
 _HEADING_NAME_RE = re.compile(
     rf"^[ \t]*_*{_HEADING_LABELS}\b[ \t]*[:;,.]?[ \t_]*(?:\n[ \t_]*)?"
-    rf"((?:[A-Z]\.?[ \t]?){{0,3}}{_NAME_WORD}(?:[ \t]+(?:[A-Z]\.|{_NAME_WORD})){{0,3}})[ \t,/]*$",
+    rf"((?:[A-Z][.,]?[ \t]?){{0,3}}{_NAME_WORD}(?:[ \t]+(?:[A-Z][.,]|{_NAME_WORD})){{0,3}})(?![\w'’-])",
     re.IGNORECASE | re.MULTILINE,
 )
 
