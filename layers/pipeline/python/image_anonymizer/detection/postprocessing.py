@@ -15,7 +15,14 @@ from functools import wraps
 
 from ..catalogue import DEFAULT_ENTITIES
 from .findings import Detection
-from .lexicon import Vocabulary, addressee_labels, field_labels, is_wide_place, organisation_words
+from .lexicon import (
+    Vocabulary,
+    addressee_labels,
+    field_labels,
+    is_wide_place,
+    organisation_words,
+    word_list,
+)
 from .patterns import MONTHS
 
 
@@ -77,6 +84,7 @@ _TO_RE = re.compile(r"[ \t]*to\b", re.IGNORECASE)
 _WORD_RE = re.compile(r"\S+")
 # An initial of a name ("K.", "J.J."): a letter, but no filler.
 _INITIAL_RE = re.compile(r"(?:[A-Z]\.){1,3},?")
+_LEADING_INITIALS_RE = re.compile(r"(?:[A-Z]\.[ \t]?){2,3}")
 _LABEL_PUNCTUATION = ".,:;()[]"
 # The types whose label-trimmed findings are trimmed and judged as names and places.
 _NAME_AND_PLACE_TYPES = ("PERSON", "LOCATION", "NRP")
@@ -237,6 +245,17 @@ def trim_filler(detection: Detection, page: Page) -> Detection | None:
     return replace(detection, start=words[kept[0]].start(), end=words[kept[-1]].end())
 
 
+def abbreviations_are_no_initials(detection: Detection, page: Page) -> Detection | None:
+    """A "name" whose initials stand for a place or an institution ("P. O. Box",
+    "U. S. Postal") is dropped."""
+    if detection.entity_type != "PERSON":
+        return detection
+    initials = _LEADING_INITIALS_RE.match(_found(detection, page))
+    if initials and re.sub(r"[^A-Z]", "", initials.group(0)) in word_list("initial_abbreviations.txt"):
+        return None
+    return detection
+
+
 def not_a_name(detection: Detection, page: Page) -> Detection | None:
     """A name (NER's or after a label) that is an organisation ("Globex Corporation"),
     the "Bill" of "Bill to", or made only of ordinary words that are nobody's names
@@ -320,7 +339,8 @@ def names_elsewhere_on_the_page(detections: list[Detection], page: Page) -> list
     }
     if not names:
         return detections
-    covered = {(d.start, d.end) for d in detections if d.entity_type == "PERSON"}
+    # A recurrence inside a name already found is that name, not another finding.
+    covered = [(d.start, d.end) for d in detections if d.entity_type == "PERSON"]
     pattern = re.compile(rf"(\b[A-Z][a-z'’-]+[ \t]+)?\b(?:{'|'.join(map(re.escape, sorted(names)))})\b")
     found = []
     for match in pattern.finditer(text):
@@ -329,7 +349,7 @@ def names_elsewhere_on_the_page(detections: list[Detection], page: Page) -> list
         # ("Dear") or an ordinary word ("Spam").
         ordinary = vocabulary is not None and vocabulary.names_no_one(before or "")
         start = match.end(1) if before and (before.strip().lower() in labels or ordinary) else match.start()
-        if (start, match.end()) not in covered:
+        if not any(a <= start and match.end() <= b for a, b in covered):
             found.append(Detection("PERSON", start, match.end(), 0.6, "NamePropagation"))
     return detections + found
 
@@ -343,6 +363,7 @@ FINDING_RULES: tuple[FindingRule, ...] = (
     urls_are_written_as_urls,
     trim_field_labels,
     trim_filler,
+    abbreviations_are_no_initials,
     not_a_name,
     no_wide_places,
     city_values_are_not_words,

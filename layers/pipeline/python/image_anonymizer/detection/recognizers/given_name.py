@@ -17,6 +17,15 @@ _TWO_WORDS_RE = re.compile(
 )
 
 
+_CALENDAR_WORDS = frozenset(
+    (
+        *("january", "february", "march", "april", "may", "june", "july", "august"),
+        *("september", "october", "november", "december", "monday", "tuesday"),
+        *("wednesday", "thursday", "friday", "saturday", "sunday"),
+    )
+)
+
+
 class GivenNameRecognizer(RegexRecognizer):
     """A given name and a surname with no context at all, as in a mail list, a chat
     sidebar or a form's value row ("Amelia Schneider", "ROBINSON BRIAN"), which the
@@ -49,8 +58,11 @@ class GivenNameRecognizer(RegexRecognizer):
         # "jones"): a given name and a census surname are a name whatever it says;
         # written surname first ("ROBINSON BRIAN"), the surname must be no word too
         # ("CASH BILL" heads a receipt).
-        if other.lower().strip("'’-") in surnames() and not (
-            surname_first and self._vocabulary.is_ordinary(other)
+        # A month is a given name too ("June Sale" is no one).
+        if (
+            other.lower().strip("'’-") in surnames()
+            and not (surname_first and self._vocabulary.is_ordinary(other))
+            and given.lower() not in _CALENDAR_WORDS
         ):
             return True
         if self._vocabulary.is_ordinary(given):  # "June", "Grace": only with a surname that is no word

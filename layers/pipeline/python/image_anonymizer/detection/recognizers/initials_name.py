@@ -49,7 +49,9 @@ class InitialsNameRecognizer(RegexRecognizer):
         for match in _INITIALS_FIRST_RE.finditer(text):
             initials, first, second = match.groups()
             letters = re.sub(r"[^A-Z]", "", initials)
-            if letters in word_list("initial_abbreviations.txt"):
+            if letters in word_list("initial_abbreviations.txt") or (
+                "." not in initials[:-1] and letters in word_list("title_abbreviations.txt")
+            ):
                 continue
             if second is not None and self._given(first) and self._surname(second):
                 results.append(self._result(match.start(), match.end(), 0.7))

@@ -17,10 +17,12 @@ _NANP_RE = re.compile(
     r"(?:[ \t]*(?:ext?\.?|x)[ \t]*\d{1,5}\b)?",
     re.IGNORECASE,
 )
-# A local number after a phone label: "Phone: 335- 7733", "Ext. 5398".
+# A local number after a phone label ("Phone: 335- 7733"), an extension after its own
+# ("Ext. 5398", "x 214").
 _LOCAL_PHONE_RE = re.compile(
-    r"\b(?:phone|tel|telephone|fax|facsimile|mobile|cell|ext|extension)\b\.?[ \t]*(?:no\.?|number|#)?"
-    r"[ \t]*[:#.]?[ \t]*([2-9]\d{2}[ \t]?[-.][ \t]?\d{4}|\d{3,5})(?![\w-])",
+    r"\b(?:phone|tel|telephone|fax|facsimile|mobile|cell)\b\.?[ \t]*(?:no\.?|number|#)?"
+    r"[ \t]*[:#.]?[ \t]*([2-9]\d{2}[ \t]?[-.][ \t]?\d{4})(?![\w-])"
+    r"|\b(?:ext|extension|x)\b\.?[ \t]*[:#.]?[ \t]*(\d{2,5})(?![\w-])",
     re.IGNORECASE,
 )
 
@@ -34,5 +36,7 @@ class NorthAmericanPhoneRecognizer(RegexRecognizer):
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
         results = [self._result(m.start(), m.end(), 0.7) for m in _NANP_RE.finditer(text)]
-        results += [self._result(m.start(1), m.end(1), 0.6) for m in _LOCAL_PHONE_RE.finditer(text)]
+        for match in _LOCAL_PHONE_RE.finditer(text):
+            group = 1 if match.group(1) else 2
+            results.append(self._result(match.start(group), match.end(group), 0.6))
         return results
