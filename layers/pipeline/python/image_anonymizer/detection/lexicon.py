@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 _LETTERS_RE = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 
 
@@ -75,8 +77,19 @@ class Vocabulary:
         speech), ``lemma_exc`` (irregular forms) and ``lemma_rules`` (suffixes)."""
         words = {w for part in index.values() for w in part}
         words |= {w for part in exceptions.values() for w in part}
+        # The noun index holds people too ("leonard", "david", "kelly"): a given name
+        # the dictionary knows only as a noun is a name, not an ordinary word (a month
+        # stays a word: "June Sale" is no one).
+        other_parts = {w for pos in ("verb", "adj", "adv") for w in (index.get(pos) or ())}
+        nouns_only = set(index.get("noun") or ()) - other_parts
+        words -= (nouns_only & given_names()) - word_list("calendar_words.txt")
+        # Function words ("of", "the", "and") are in no part-of-speech index.
+        words |= STOP_WORDS
         pairs = {(old, new) for part in rules.values() for old, new in part if old}
-        return cls(frozenset(words) | word_list("ui_words.txt"), tuple(sorted(pairs)))
+        return cls(
+            frozenset(words) | word_list("ui_words.txt") | word_list("calendar_words.txt"),
+            tuple(sorted(pairs)),
+        )
 
     def is_ordinary(self, word: str) -> bool:
         lower = word.lower().strip("'’-")

@@ -8,21 +8,12 @@ from typing import Any
 from presidio_analyzer import RecognizerResult
 
 from ..findings import Traits
-from ..lexicon import Vocabulary, given_names, is_known_name, surnames
+from ..lexicon import Vocabulary, given_names, is_known_name
 from .base import RegexRecognizer
 
 # Two capitalised words on a line, an initial between them allowed; tried at every word.
 _TWO_WORDS_RE = re.compile(
     r"(?<![\w'’-])(?=([A-Z][a-z'’-]+|[A-Z]{2,})[ \t]+(?:[A-Z]\.[ \t]+)?([A-Z][A-Za-z'’-]+)(?![\w'’-]))"
-)
-
-
-_CALENDAR_WORDS = frozenset(
-    (
-        *("january", "february", "march", "april", "may", "june", "july", "august"),
-        *("september", "october", "november", "december", "monday", "tuesday"),
-        *("wednesday", "thursday", "friday", "saturday", "sunday"),
-    )
 )
 
 
@@ -45,26 +36,13 @@ class GivenNameRecognizer(RegexRecognizer):
             first, last = match.group(1), match.group(2)
             if first.isupper() != last.isupper() and not last.istitle():
                 continue
-            if self._names_a_person(first, last) or (
-                first.isupper() and self._names_a_person(last, first, surname_first=True)
-            ):
+            if self._names_a_person(first, last) or (first.isupper() and self._names_a_person(last, first)):
                 results.append(self._result(match.start(1), match.end(2), 0.6))
         return results
 
-    def _names_a_person(self, given: str, other: str, surname_first: bool = False) -> bool:
+    def _names_a_person(self, given: str, other: str) -> bool:
         if given.lower() not in given_names():
             return False
-        # The ordinary-word list holds the dictionary's proper nouns too ("leonard",
-        # "jones"): a given name and a census surname are a name whatever it says;
-        # written surname first ("ROBINSON BRIAN"), the surname must be no word too
-        # ("CASH BILL" heads a receipt).
-        # A month is a given name too ("June Sale" is no one).
-        if (
-            other.lower().strip("'’-") in surnames()
-            and not (surname_first and self._vocabulary.is_ordinary(other))
-            and given.lower() not in _CALENDAR_WORDS
-        ):
-            return True
         if self._vocabulary.is_ordinary(given):  # "June", "Grace": only with a surname that is no word
             return is_known_name(other) and not self._vocabulary.is_ordinary(other)
         return is_known_name(other) or not self._vocabulary.is_ordinary(other)
