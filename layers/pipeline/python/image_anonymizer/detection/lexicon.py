@@ -65,6 +65,9 @@ class Vocabulary:
 
     words: frozenset[str]
     rules: tuple[tuple[str, str], ...]
+    # Words that are verbs, adjectives, adverbs or function words: ordinary in more than
+    # a noun's sense (the noun index also lists people: "robinson").
+    common: frozenset[str] = frozenset()
 
     @classmethod
     def from_lemmatizer(
@@ -89,6 +92,7 @@ class Vocabulary:
         return cls(
             frozenset(words) | word_list("ui_words.txt") | word_list("calendar_words.txt"),
             tuple(sorted(pairs)),
+            frozenset(other_parts | STOP_WORDS),
         )
 
     def is_ordinary(self, word: str) -> bool:
@@ -97,6 +101,16 @@ class Vocabulary:
             return True
         return any(
             lower.endswith(old) and lower[: -len(old)] + new in self.words
+            for old, new in self.rules
+            if len(lower) > len(old) + 1
+        )
+
+    def is_common(self, word: str) -> bool:
+        """A verb, adjective, adverb or function word ("white", "mill"), as written or
+        by its lemma."""
+        lower = word.lower().strip("'’-")
+        return lower in self.common or any(
+            lower.endswith(old) and lower[: -len(old)] + new in self.common
             for old, new in self.rules
             if len(lower) > len(old) + 1
         )

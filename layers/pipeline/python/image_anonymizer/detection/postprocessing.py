@@ -19,6 +19,8 @@ from .lexicon import (
     Vocabulary,
     addressee_labels,
     field_labels,
+    given_names,
+    is_known_name,
     is_wide_place,
     organisation_words,
     word_list,
@@ -177,6 +179,11 @@ def urls_are_written_as_urls(detection: Detection, page: Page) -> Detection | No
         return None
     if labels[-2].isdigit():
         return None
+    # "Triumph.am", "underrun.to": two words OCR glued at a full stop end in a country
+    # code as often as a bare address does; a country's address has a path or a
+    # second level ("shop.com.my").
+    if len(labels) == 2 and len(labels[-1]) == 2 and "/" not in found:
+        return None
     return detection
 
 
@@ -192,6 +199,56 @@ def bare_numbers_need_a_phone_label(detection: Detection, page: Page) -> Detecti
     if _PHONE_LABEL_RE.search(page.text[max(0, detection.start - 40) : detection.start]):
         return detection
     return None
+
+
+def phones_stay_on_their_line(detection: Detection, page: Page) -> Detection | None:
+    """A phone number that runs over a line break ("12\n781.2-8650") is numbers of two
+    rows, and is dropped."""
+    if detection.entity_type == "PHONE_NUMBER" and "\n" in _found(detection, page):
+        return None
+    return detection
+
+
+def ner_names_are_capitalised(detection: Detection, page: Page) -> Detection | None:
+    """An NER name or group is written with capitals: its words in small letters at
+    either end are trimmed off ("eng asve.yor" is OCR's reading of a smudge, "Jim
+    said" is Jim); an NER group in small letters ("intended") is dropped."""
+    if not (detection.traits.from_ner and detection.entity_type in ("PERSON", "NRP")):
+        return detection
+    words = list(_WORD_RE.finditer(page.text, detection.start, detection.end))
+    # Words with a digit or an "@" are no words of a name; other rules judge them.
+    capitalised = [
+        i
+        for i, m in enumerate(words)
+        if m.group(0).lstrip("\"'(“‘")[:1].isupper() or any(c.isdigit() or c == "@" for c in m.group(0))
+    ]
+    if not capitalised:
+        return None
+    start, end = words[capitalised[0]].start(), words[capitalised[-1]].end()
+    if detection.entity_type == "NRP" and (start, end) != (detection.start, detection.end):
+        return None
+    return replace(detection, start=start, end=end)
+
+
+def labelled_values_need_a_name(detection: Detection, page: Page) -> Detection | None:
+    """A value after a name label (not NER's) made only of ordinary words, none a given
+    name ("REPORTED BY: REGIONAL SALES MANAGER", "To: All Staff"), is no name, even
+    where a word is also a surname ("Sales")."""
+    vocabulary = page.vocabulary
+    traits = detection.traits
+    if (
+        detection.entity_type != "PERSON"
+        or vocabulary is None
+        or not traits.label_trimmed
+        or traits.from_ner
+        or traits.address
+    ):
+        return detection
+    words = [w.strip(_LABEL_PUNCTUATION) for w in _found(detection, page).split()]
+    words = [w for w in words if w and not _INITIAL_RE.fullmatch(w + ".")]
+    if words and all(vocabulary.is_ordinary(w) and w.lower() not in given_names() for w in words):
+        return None
+    return detection
 
 
 def trim_field_labels(detection: Detection, page: Page) -> Detection | None:
@@ -335,6 +392,13 @@ def names_elsewhere_on_the_page(detections: list[Detection], page: Page) -> list
         if d.entity_type == "PERSON"
         for found in re.findall(r"[A-Z][A-Za-z'’-]{2,}", text[d.start : d.end])
         if found.lower() not in labels
+        # An ordinary word ("White", "DIVISION") or a short abbreviation ("RSM") found
+        # in one name is no name wherever it recurs.
+        and not (
+            vocabulary is not None
+            and (vocabulary.is_common(found) or (vocabulary.is_ordinary(found) and not is_known_name(found)))
+        )
+        and not (found.isupper() and len(found) < 4)
         for word in (found, found.upper())  # "Brian Robinson" is also "ROBINSON" on a licence
     }
     if not names:
@@ -360,9 +424,12 @@ FINDING_RULES: tuple[FindingRule, ...] = (
     no_numbers_after_business_labels,
     no_price_rows_as_phones,
     bare_numbers_need_a_phone_label,
+    phones_stay_on_their_line,
     urls_are_written_as_urls,
     trim_field_labels,
+    ner_names_are_capitalised,
     trim_filler,
+    labelled_values_need_a_name,
     abbreviations_are_no_initials,
     not_a_name,
     no_wide_places,
