@@ -70,6 +70,10 @@ _WEAK_PATTERN_TYPES = frozenset(
         "MEDICAL_LICENSE",
     }
 )
+# Identifiers that are a token of their own, never a piece of a longer code.
+_WHOLE_TOKEN_TYPES = frozenset(
+    {*_WEAK_PATTERN_TYPES, "UK_NHS", "UK_NINO", "CREDIT_CARD", "US_SSN", "SG_NRIC_FIN", "IN_AADHAAR"}
+)
 # Loose number types that a business's own identifiers look like.
 _NUMBER_TYPES = _WEAK_PATTERN_TYPES | {"PHONE_NUMBER", "DATE_TIME", "UK_NINO"}
 _BUSINESS_NUMBER_LABEL_RE = re.compile(
@@ -231,9 +235,10 @@ def ner_names_are_capitalised(detection: Detection, page: Page) -> Detection | N
 
 
 def labelled_values_need_a_name(detection: Detection, page: Page) -> Detection | None:
-    """A value after a name label (not NER's) made only of ordinary words, none a given
-    name ("REPORTED BY: REGIONAL SALES MANAGER", "To: All Staff"), is no name, even
-    where a word is also a surname ("Sales")."""
+    """A value after a name label (not NER's) with no given name in it, made of common
+    words ("TRAVEL TO IS") or of ordinary words with a role among them ("REPORTED BY:
+    REGIONAL SALES MANAGER", "To: All Staff"), is no name, even where a word is also a
+    surname ("Sales")."""
     vocabulary = page.vocabulary
     traits = detection.traits
     if (
@@ -246,7 +251,12 @@ def labelled_values_need_a_name(detection: Detection, page: Page) -> Detection |
         return detection
     words = [w.strip(_LABEL_PUNCTUATION) for w in _found(detection, page).split()]
     words = [w for w in words if w and not _INITIAL_RE.fullmatch(w + ".")]
-    if words and all(vocabulary.is_ordinary(w) and w.lower() not in given_names() for w in words):
+    if not words or any(w.lower() in given_names() for w in words):
+        return detection
+    roles = word_list("role_words.txt")
+    if all(vocabulary.is_common(w) for w in words) or (
+        all(vocabulary.is_ordinary(w) for w in words) and any(w.lower() in roles for w in words)
+    ):
         return None
     return detection
 
@@ -313,10 +323,44 @@ def abbreviations_are_no_initials(detection: Detection, page: Page) -> Detection
     return detection
 
 
+def organisations_are_no_one(detection: Detection, page: Page) -> Detection | None:
+    """A "name" that ends with an organisation's word ("Globex Corporation", "D.I.Y.
+    SDN BHD") is a company, whatever found it."""
+    if detection.entity_type != "PERSON":
+        return detection
+    words = _found(detection, page).split()
+    if words and words[-1].strip(_LABEL_PUNCTUATION).lower() in organisation_words():
+        return None
+    return detection
+
+
+def short_ner_names_are_known(detection: Detection, page: Page) -> Detection | None:
+    """A one-word NER name of four letters or fewer that is nobody's given name or
+    surname ("Adj", "Qty", "ExC", "Tota") is a receipt's abbreviation or OCR's misreading."""
+    if not (detection.traits.from_ner and detection.entity_type == "PERSON"):
+        return detection
+    words = [w.strip(_LABEL_PUNCTUATION) for w in _found(detection, page).split()]
+    if len(words) == 1 and len(words[0]) <= 4 and not is_known_name(words[0]):
+        return None
+    return detection
+
+
+def identifiers_are_whole_tokens(detection: Detection, page: Page) -> Detection | None:
+    """An identifier pattern that starts or ends inside a longer run of letters and
+    digits ("KSB80051978" holding a DEA number, "*6730003*TR") is part of a code."""
+    if detection.entity_type not in _WHOLE_TOKEN_TYPES:
+        return detection
+    text = page.text
+    before = text[detection.start - 1] if detection.start > 0 else " "
+    after = text[detection.end] if detection.end < len(text) else " "
+    if before.isalnum() or after.isalnum() or before == "*" or after == "*":
+        return None
+    return detection
+
+
 def not_a_name(detection: Detection, page: Page) -> Detection | None:
-    """A name (NER's or after a label) that is an organisation ("Globex Corporation"),
-    the "Bill" of "Bill to", or made only of ordinary words that are nobody's names
-    ("Agenda", "Wireless Mouse") is dropped."""
+    """A name (NER's or after a label) that is the "Bill" of "Bill to", or made only of
+    ordinary words that are nobody's names ("Agenda", "Wireless Mouse"), is dropped."""
     if not (
         _trimmed_name_or_place(detection)
         and detection.entity_type == "PERSON"
@@ -325,8 +369,6 @@ def not_a_name(detection: Detection, page: Page) -> Detection | None:
         return detection
     name, after, vocabulary = _found(detection, page), page.text[detection.end :], page.vocabulary
     words = name.split()
-    if words[-1].strip(_LABEL_PUNCTUATION).lower() in organisation_words():
-        return None
     if len(words) == 1 and name.lower() in addressee_labels() and _TO_RE.match(after):
         return None
     if vocabulary is not None and vocabulary.names_no_one(name):
@@ -431,6 +473,9 @@ FINDING_RULES: tuple[FindingRule, ...] = (
     trim_filler,
     labelled_values_need_a_name,
     abbreviations_are_no_initials,
+    organisations_are_no_one,
+    short_ner_names_are_known,
+    identifiers_are_whole_tokens,
     not_a_name,
     no_wide_places,
     city_values_are_not_words,

@@ -19,6 +19,7 @@ from .account_number import AccountNumberRecognizer
 from .address import AddressRecognizer
 from .age import AgeRecognizer
 from .base import RegexRecognizer
+from .chinese_name import ChineseNameRecognizer
 from .date_of_birth import DateOfBirthRecognizer
 from .date_time import DateTimeRecognizer
 from .domain import DomainRecognizer
@@ -34,6 +35,7 @@ __all__ = [
     "AccountNumberRecognizer",
     "AddressRecognizer",
     "AgeRecognizer",
+    "ChineseNameRecognizer",
     "DateOfBirthRecognizer",
     "DateTimeRecognizer",
     "DomainRecognizer",
@@ -87,6 +89,7 @@ def recognizers_for(
         recognizers += [
             GivenNameRecognizer(language, vocabulary),
             InitialsNameRecognizer(language, vocabulary),
+            ChineseNameRecognizer(language, vocabulary),
         ]
     if language == "en":
         recognizers += [LabelledNameRecognizer(language), AddressRecognizer(language)]

@@ -54,7 +54,7 @@ def _patterns() -> tuple[re.Pattern[str], ...]:
     code = "|".join(rf"(?-i:{c[0]}\.?[ \t]?{c[1]}\.?|{c[0]}{c[1].lower()}\.)" for c in sorted(codes))
     state = rf"(?:{code}|(?:{_alternatives(names)})\b)"
     unit = (
-        rf"(?:(?:{units})\b\.?[ \t]*#?[ \t]*[\w-]{{1,6}}|#[ \t]?[\w-]{{1,6}}"
+        rf"(?:(?:{units})\b\.?[ \t]*#?[ \t]*[\w-]{{1,6}}(?![.,]\d)|#[ \t]?[\w-]{{1,6}}"
         r"|(?:\d{1,3}(?:st|nd|rd|th)|ground|first|second|third|upper|lower|mezzanine)"
         r"[ \t]+(?:floor|fl|flr)\b\.?)"
     )
@@ -75,7 +75,7 @@ def _patterns() -> tuple[re.Pattern[str], ...]:
         ),
         # A unit alone on its line of an address block, or first: "Suite 2200", "3rd Floor",
         # "GROUND FLOOR, NO. 4"
-        re.compile(rf"^[ \t]*{unit}[ \t]*(?:,|$)", re.IGNORECASE | re.MULTILINE),
+        re.compile(rf"^[ \t]*(?!#){unit}[ \t]*(?:,|$)", re.IGNORECASE | re.MULTILINE),
         # "San Francisco, California 94111", "NEW YORK, N. Y. 10016", "Austin, Tx. 78701"
         re.compile(rf"(?:\b{city},?[ \t]+)?\b(?:{state})\.?,?[ \t]+{_ZIP}(?!\d)", re.IGNORECASE),
         # A whole line that starts with a house number and ends with state + ZIP:

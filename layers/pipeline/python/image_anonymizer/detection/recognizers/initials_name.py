@@ -39,6 +39,9 @@ class InitialsNameRecognizer(RegexRecognizer):
         self._vocabulary = vocabulary
 
     def _surname(self, word: str) -> bool:
+        # In capitals after initials, a common word is a code's ("O.C. WHITE", "O.T.ROCK").
+        if word.isupper() and self._vocabulary.is_common(word):
+            return False
         return is_known_name(word) or not self._vocabulary.is_ordinary(word)
 
     def _given(self, word: str) -> bool:
@@ -56,7 +59,9 @@ class InitialsNameRecognizer(RegexRecognizer):
             if second is not None and self._given(first) and self._surname(second):
                 results.append(self._result(match.start(), match.end(), 0.7))
             # Two initials make a name of an ordinary word too ("K. A. Sparrow").
-            elif len(letters) > 1 or self._surname(first):
+            elif self._surname(first) or (
+                len(letters) > 1 and not (first.isupper() and self._vocabulary.is_common(first))
+            ):
                 results.append(self._result(match.start(), match.end(2), 0.7))
         for match in _MIDDLE_INITIAL_RE.finditer(text):
             if self._given(match.group(1)) and self._surname(match.group(2)):

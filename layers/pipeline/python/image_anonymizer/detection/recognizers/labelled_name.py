@@ -16,14 +16,21 @@ from .base import RegexRecognizer
 _NAME_LABELS = (
     r"(?:dear|attn\.?|attention|name|full\s+name|patient|client|customer|employee|applicant|"
     r"cardholder|card\s+holder|account\s+holder|holder|insured|member|guardian|mr\.?|mrs\.?|ms\.?|"
-    r"miss|dr\.?|sincerely,?|regards,?|signed|cashier|served\s+by|server|clerk|teller|agent|"
+    r"miss|dr\.?|sincerely,?|regards,?|signed|cashier|served\s+by|server|clerk|teller|agent|operator|staff|"
+    r"sales\s*person|salesman|attendant|waiter|waitress|checker|"
     r"emergency\s+contact|next\s+of\s+kin|surname|last\s+name|first\s+name|given\s+names?|forenames?|ln|fn)"
 )
 _NAME_WORD = r"(?:[A-Z]['’][A-Z][a-z]+|Mc[A-Z][a-z]+|[A-Z][a-z'’-]+|[A-Z]{2,})"
 # The label before the name on its line, or alone on the line above ("NAME\nDiego Green").
+# A receipt prints the staff's number or code first: "Staff: 1799 Siti Izza",
+# "OPERATOR GCHT - NOR MASLIZA".
+_STAFF_CODE = r"(?:\d[\w-]*[ \t]+|(?-i:[A-Z]{2,6})[ \t]*-[ \t]*)?"
+# A word with a colon after it is the next field's label ("Siti Izza Trans: 16030").
+_VALUE_WORD = rf"{_NAME_WORD}(?![\w'’-]*:)"
 _NAME_AFTER_LABEL_RE = re.compile(
-    rf"(?:\b{_NAME_LABELS}[:,]?[ \t]+|^[ \t]*{_NAME_LABELS}[ \t]*[:*]?[ \t]*\n[ \t]*)"
-    rf"({_NAME_WORD}(?:[ \t]+(?:[A-Z]\.|{_NAME_WORD})){{0,2}})\b",
+    rf"(?:\b{_NAME_LABELS}(?![A-Za-z])[ \t]*[:,]?[ \t]*{_STAFF_CODE}"
+    rf"|^[ \t]*{_NAME_LABELS}[ \t]*[:*]?[ \t]*\n[ \t]*(?!{_NAME_LABELS}(?![A-Za-z])))"
+    rf"({_VALUE_WORD}(?:[ \t]+(?:[A-Z]\.|{_VALUE_WORD})){{0,2}})\b",
     re.IGNORECASE | re.MULTILINE,
 )
 

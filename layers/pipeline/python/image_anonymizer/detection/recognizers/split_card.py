@@ -7,6 +7,7 @@ from typing import Any
 
 from presidio_analyzer import RecognizerResult
 
+from ..findings import Traits
 from .base import RegexRecognizer
 
 # Digit groups that OCR split or joined differently from the usual 4-4-4-4.
@@ -25,14 +26,22 @@ def _luhn_valid(digits: str) -> bool:
 
 class SplitCardRecognizer(RegexRecognizer):
     """Card numbers whose digit groups OCR split or joined ("41111111 11111111"):
-    13–19 digits in at most six groups, Luhn-valid, and not all one digit."""
+    14–19 digits in at most six groups on one line, Luhn-valid, not all one digit, and
+    starting as payment cards do (2–6). A receipt's 13-digit article numbers (EAN) and
+    item codes that start with 0, 8 or 9 are no cards."""
 
     ENTITY = "CREDIT_CARD"
+    TRAITS = Traits(line_bound=True)
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
         results = []
         for match in _DIGIT_RUN_RE.finditer(text):
             digits = re.sub(r"[ -]", "", match.group(0))
-            if 13 <= len(digits) <= 19 and len(set(digits)) > 1 and _luhn_valid(digits):
+            if (
+                14 <= len(digits) <= 19
+                and digits[0] in "23456"
+                and len(set(digits)) > 1
+                and _luhn_valid(digits)
+            ):
                 results.append(self._result(match.start(), match.end(), 0.8))
         return results
