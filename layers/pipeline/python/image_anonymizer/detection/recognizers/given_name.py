@@ -36,10 +36,6 @@ class GivenNameRecognizer(RegexRecognizer):
             first, last = match.group(1), match.group(2)
             if first.isupper() != last.isupper() and not last.istitle():
                 continue
-            # In capitals a product reads like a name ("VALENCIA ORANGE", "YAN BRAND"):
-            # there neither word may be an adjective, a verb or a function word.
-            if first.isupper() and (self._vocabulary.is_common(first) or self._vocabulary.is_common(last)):
-                continue
             if self._names_a_person(first, last) or (first.isupper() and self._names_a_person(last, first)):
                 results.append(self._result(match.start(1), match.end(2), 0.6))
         return results
