@@ -92,6 +92,12 @@ def _patterns() -> tuple[re.Pattern[str], ...]:
             r"(?:[ \t]+(?-i:[A-Z0-9])[\w/.-]*){1,4}",
             re.IGNORECASE,
         ),
+        # "DENGKIL SELANGOR", "KUALA LUMPUR.": a town and a Malaysian state alone on the
+        # last line of an address block
+        re.compile(
+            rf"^[ \t]*(?:{_NAME_WORD},?[ \t]+){{0,2}}(?:{_MALAYSIAN_STATES})\b\.?[ \t]*$",
+            re.IGNORECASE | re.MULTILINE,
+        ),
         # "47500 SUBANG JAYA, SELANGOR": a postcode, a town and a Malaysian state
         re.compile(
             rf"(?<![\w-])\d{{5}},?(?:[ \t]+{_NAME_WORD}){{0,3}}?,?[ \t]+(?:{_MALAYSIAN_STATES})\b",

@@ -45,8 +45,13 @@ _TIME = (
     r"|\d{1,2}\.\d{2}\.\d{2}(?:[ \t]?(?:[ap]\.?[ \t]?m\b\.?))?"
     r"|\d{1,2}(?:\.\d{2})?[ \t]?[ap]\.?[ \t]?m\b\.?"
 )
+# Right after a date, a time OCR misread: its colon as ";" or "'", or lost ("21220").
+_MISREAD_TIME = r"\d{1,2}[;'’]\d{2}(?:[:;'’]\d{2})?|\d{4,5}(?![\d.,/:])"
 # On the same line, or first on the next ("Date: 03/02/2018\n11:49:00" on a receipt).
-_TIME_AFTER = rf"(?:(?:[ \t]*(?:,|at|@|-)?[ \t]*|[ \t]*\n[ \t]*)(?:{_WEEKDAYS}\.?,?[ \t]+)?(?:{_TIME}))"
+_TIME_AFTER = (
+    rf"(?:(?:[ \t]*(?:,|at|@|-)?[ \t]*|[ \t]*\n[ \t]*)(?:{_WEEKDAYS}\.?,?[ \t]+)?(?:{_TIME})"
+    rf"|[ \t]+(?:{_MISREAD_TIME}))"
+)
 _DATE_TIME_RE = re.compile(
     rf"(?:\b{_WEEKDAYS}\.?,?[ \t]+)?(?:(?:{_TIME})[ \t]+)?{_DATE}{_TIME_AFTER}?",
     re.IGNORECASE,
@@ -143,14 +148,33 @@ class DateTimeRecognizer(RegexRecognizer):
             start = _noisy_month_start(match.group(1))
             if start is not None and 1 <= int(match.group(2)) <= 31:
                 results.append(self._result(match.start(1) + start, match.end(), self.SCORE))
-        if results:  # the page has a date: its Time fields are that date's time
-            results += [self._result(m.start(1), m.end(1), self.SCORE) for m in _TIME_FIELD_RE.finditer(text)]
+        for match in _NOISY_FRAMED_DATE_RE.finditer(text):
+            letters = match.group(2)
+            if letters is None or any(_within_one_edit(letters.lower(), m) for m in _ABBREVIATED_MONTHS):
+                results.append(self._result(match.start(), match.end(), self.SCORE))
+        if results:  # the page has a date: its Time fields and timestamps are its time
+            for match in _TIME_FIELD_RE.finditer(text):
+                group = 1 if match.group(1) else 2
+                results.append(self._result(match.start(group), match.end(group), self.SCORE))
         return results
 
 
 # A receipt's or a form's Time field: "Date: 03/02/2018\nTime: 11:49:00" prints one
-# moment in two fields.
-_TIME_FIELD_RE = re.compile(rf"\btime\b[ \t]*[:.]?[ \t]*({_TIME})", re.IGNORECASE)
+# moment in two fields; a time to the second ("10.00.53PM") is a timestamp wherever
+# it is printed.
+_TIME_FIELD_RE = re.compile(
+    rf"\btime\b[ \t]*[:.]?[ \t]*({_TIME})"
+    r"|(?<![\w:.])(\d{1,2}[:.]\d{2}[:.]\d{2}(?:[ \t]?[ap]\.?[ \t]?m\b\.?)?)(?![\w:.])",
+    re.IGNORECASE,
+)
+# "14/dun/2017": a month's abbreviation OCR misread by a letter, between a day and a
+# year; "96/05/2018 8:53:37": a day misread, kept by its month, its year and its time.
+_NOISY_FRAMED_DATE_RE = re.compile(
+    rf"(?<![\w/.-])[0-3]?\d[ \t]?([/-])[ \t]?([A-Za-z]{{3}})[ \t]?\1[ \t]?(?:\d{{4}}|\d{{2}})(?![\w/])"
+    rf"{_TIME_AFTER}?"
+    rf"|(?<![\w/.-])\d{{2}}/(?:0[1-9]|1[0-2])/(?:19|20)\d{{2}}[ \t]+\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?![\w:])",
+)
+_ABBREVIATED_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _LEADING_TIME_RE = re.compile(rf"^(?:\b{_WEEKDAYS}\.?,?[ \t]+)?(?:{_TIME})[ \t]+", re.IGNORECASE)
 
 
