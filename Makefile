@@ -20,6 +20,8 @@ help:
 	@echo "make test   install what is missing, run the whole test suite"
 	@echo "make pr     lint (ruff), types (mypy), template lints and tests"
 	@echo "make tools  install the template/Dockerfile linters into $(TOOLS)/"
+	@echo "make bench  ours vs presidio-image-redactor, by pixels (REAL=../shared/corpora adds the labelled scans;"
+	@echo "            BENCH_ARGS='--only real --redactors ours-fast' re-measures one redactor on them)"
 
 system:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -77,5 +79,5 @@ bench: venv
 		bench/.venv-peer/bin/pip install -q -r bench/requirements-peer.txt; \
 		touch bench/.venv-peer/.installed; \
 	fi
-	$(BIN)/python bench/run.py $(BENCH_ARGS)
+	$(BIN)/python bench/run.py $(if $(REAL),--real $(REAL)) $(BENCH_ARGS)
 .PHONY: bench

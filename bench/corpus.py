@@ -17,7 +17,10 @@ Ground truth of one image (``<name>.json``, and all of them in ``manifest.json``
                            "optional": bool}]}]}
 
 ``optional`` words (a business's own address, phone or web site on a letterhead or
-receipt) count neither as PII to find nor as text to leave alone.
+receipt) count neither as PII to find nor as text to leave alone. Every calendar date
+with a day (an invoice or letter date, a receipt's date with its time, a card's expiry,
+an inbox's "Mar 12") is PII of type ``DATE_TIME``, as the real-scan labels have it; a
+date of birth stays ``DATE_OF_BIRTH``; a time alone ("10:45 AM", "yesterday") is not PII.
 """
 
 from __future__ import annotations
@@ -442,6 +445,10 @@ class Fake:
         year, month, day = self.rng.randint(2022, 2025), self.rng.randint(1, 12), self.rng.randint(1, 28)
         return self.rng.choice((f"{day} {MONTHS[month - 1]} {year}", f"{year}-{month:02d}-{day:02d}"))
 
+    def date(self) -> Seg:
+        """A calendar date with a day: PII (DATE_TIME), as the product contract and the real labels say."""
+        return pii("DATE_TIME", self.plain_date())
+
     def time(self) -> str:
         return f"{self.rng.randint(1, 12)}:{self.rng.randint(0, 59):02d} {self.rng.choice(('AM', 'PM'))}"
 
@@ -752,7 +759,7 @@ def gen_letter(doc: Doc, dpi: int) -> None:
     y += small * 2
     page.line((margin, y, page.width - margin, y), fill=(20, 40, 90), width=max(1, dpi // 100))
     y += size * 2
-    page.text(page.width - margin, y, [f.plain_date()], body, size, align="right")
+    page.text(page.width - margin, y, [f.date()], body, size, align="right")
     first, last = f.person()
     page.text(margin, y, [pii("PERSON", f"{first} {last}")], body, size)
     y += size * 1.4
@@ -876,7 +883,7 @@ def gen_form(doc: Doc, dpi: int, pages: int = 1) -> None:
                         "Occupation",
                         [rng.choice(("Teacher", "Nurse", "Software engineer", "Accountant", "Retired"))],
                     ),
-                    ("Date of application", [f.plain_date()]),
+                    ("Date of application", [f.date()]),
                 ],
             ]
         else:
@@ -961,7 +968,7 @@ def gen_invoice(doc: Doc, dpi: int) -> None:
     )
     y += size * 1.4
     page.text(margin, y, [opt(f.city_line())], regular, size, fill=(80, 80, 80))
-    page.text(right, y, ["Date:", f.plain_date()], regular, size, align="right")
+    page.text(right, y, ["Date:", f.date()], regular, size, align="right")
     y += size * 1.4
     page.text(margin, y, ["Tel", opt(f.phone())], regular, size, fill=(80, 80, 80))
     page.text(right, y, ["Terms: net thirty days"], regular, size, align="right")
@@ -1064,7 +1071,7 @@ def gen_receipt(doc: Doc, photo: bool = False) -> None:
     page.text(cx, y, ["Tel", opt(f.phone())], name, size, fill=ink, align="center")
     y += size * 2
     left, right = ox + size, ox + width - size
-    page.text(left, y, [f.plain_date(), f.time()], name, size, fill=ink)
+    page.text(left, y, [pii("DATE_TIME", f"{f.plain_date()} {f.time()}")], name, size, fill=ink)
     y += size * 1.3
     page.text(left, y, ["Cashier:", pii("PERSON", f.first())], name, size, fill=ink)
     page.text(right, y, [f"Till {rng.randint(1, 12)}"], name, size, fill=ink, align="right")
@@ -1144,7 +1151,8 @@ def gen_id_card(doc: Doc, dpi: int, transparent: bool = False) -> None:
 
     if variant == "licence":
         row("DL", [pii("US_DRIVER_LICENSE", f.licence())])
-        row("EXP", [f"{rng.randint(1, 12):02d}/{rng.randint(1, 28):02d}/{rng.randint(2026, 2031)}"], 330 * s)
+        expiry = f"{rng.randint(1, 12):02d}/{rng.randint(1, 28):02d}/{rng.randint(2026, 2031)}"
+        row("EXP", [pii("DATE_TIME", expiry)], 330 * s)
         y += 75 * s
         row("LN", [pii("PERSON", last.upper(), person)])
         y += 65 * s
@@ -1377,7 +1385,11 @@ def gen_email_inbox(doc: Doc) -> None:
         page.text(
             list_x + list_w - 12,
             y + 8,
-            [f.time() if index < 4 else f"{MONTHS[rng.randint(0, 11)][:3]} {rng.randint(1, 28)}"],
+            [
+                f.time()
+                if index < 4
+                else pii("DATE_TIME", f"{MONTHS[rng.randint(0, 11)][:3]} {rng.randint(1, 28)}")
+            ],
             "sans",
             12,
             fill=sub_color,
@@ -1453,7 +1465,7 @@ def gen_app_bank(doc: Doc) -> None:
         page.text(
             366, y, [f"-{rng.randint(2, 120)}.{rng.randint(0, 99):02d}"], "sans", 15, fill=fg, align="right"
         )
-        page.text(24, y + 22, [f.plain_date()], "sans", 13, fill=grey)
+        page.text(24, y + 22, [f.date()], "sans", 13, fill=grey)
         y += 56
     page.text(24, y + 6, ["Transfer to", pii("PERSON", " ".join(f.person()))], "sans", 15, fill=fg)
 
@@ -1519,9 +1531,8 @@ def gen_app_admin(doc: Doc) -> None:
         page.text(30, y, [item], "sans", 15, fill=fg if item != "Users" else (59, 130, 246))
         y += 36
     page.text(260, 30, ["Users"], "sans-bold", 24, fill=fg)
-    page.text(
-        260, 66, [f"{rng.randint(40, 400)} active users · exported {f.plain_date()}"], "sans", 14, fill=grey
-    )
+    users = rng.randint(40, 400)
+    page.text(260, 66, [f"{users} active users · exported", f.date()], "sans", 14, fill=grey)
     columns = (260, 470, 790, 980, 1180, 1320)
     y = 120
     for x, head in zip(columns, ("Name", "Email", "IP address", "Last seen", "Plan", "Status"), strict=True):
