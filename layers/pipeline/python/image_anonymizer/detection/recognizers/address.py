@@ -121,9 +121,9 @@ class AddressRecognizer(RegexRecognizer):
     its box."""
 
     ENTITY = "LOCATION"
-    # Line by line: an address block's lines are found one by one, and a ZIP at the end
-    # of one line never makes a house number of the next line's first word.
-    TRAITS = Traits(label_trimmed=True, address=True, line_bound=True)
+    # Not line-bound: a city above its "ST ZIP", or a line wrapped before the ZIP, is
+    # found with the paragraph's lines joined.
+    TRAITS = Traits(label_trimmed=True, address=True)
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
         results = [self._result(m.start(), m.end(), 0.6) for p in _patterns() for m in p.finditer(text)]

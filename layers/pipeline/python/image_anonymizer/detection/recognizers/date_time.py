@@ -152,6 +152,10 @@ class DateTimeRecognizer(RegexRecognizer):
             letters = match.group(2)
             if letters is None or any(_within_one_edit(letters.lower(), m) for m in _ABBREVIATED_MONTHS):
                 results.append(self._result(match.start(), match.end(), self.SCORE))
+        for match in _LOOKALIKE_DAY_RE.finditer(text):
+            day = match.group(2).translate(_LOOKALIKE_DIGITS)
+            if day.isdigit() and 1 <= int(day) <= 31 and not match.group(2).isdigit():
+                results.append(self._result(match.start(1), match.end(1), self.SCORE))
         if results:  # the page has a date: its Time fields and timestamps are its time
             for match in _TIME_FIELD_RE.finditer(text):
                 group = 1 if match.group(1) else 2
@@ -173,6 +177,14 @@ _NOISY_FRAMED_DATE_RE = re.compile(
     rf"(?<![\w/.-])[0-3]?\d[ \t]?([/-])[ \t]?([A-Za-z]{{3}})[ \t]?\1[ \t]?(?:\d{{4}}|\d{{2}})(?![\w/])"
     rf"{_TIME_AFTER}?"
     rf"|(?<![\w/.-])\d{{2}}/(?:0[1-9]|1[0-2])/(?:19|20)\d{{2}}[ \t]+\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?![\w:])",
+)
+# A month and its day alone in a list's date column, the day's digits read as the
+# letters they look like ("Jans" for "Jan 5", "AprB" for "Apr 8").
+_LOOKALIKE_DIGITS = str.maketrans("sSbBoOlIzZ", "5588001122")
+_LOOKALIKE_DAY_RE = re.compile(
+    r"^[ \t]*((?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
+    r"|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)[ \t]?([sSbBoOlIzZ0-9]{1,2}))[ \t]*$",
+    re.MULTILINE,
 )
 _ABBREVIATED_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 _LEADING_TIME_RE = re.compile(rf"^(?:\b{_WEEKDAYS}\.?,?[ \t]+)?(?:{_TIME})[ \t]+", re.IGNORECASE)
