@@ -21,9 +21,9 @@ def found(detector: Detector, text: str, entity: str) -> list[str]:
 def test_given_an_address_line_then_house_number_street_state_and_zip_are_locations(
     detector: Detector,
 ) -> None:
-    text = "Address: 1200 Market Street, San Francisco, CA 94102\nTotal due: 45.00"
+    text = "Address: 1875 Cypress Street, Baton Rouge, LA 70802\nTotal due: 45.00"
     spans = " ".join(found(detector, text, "LOCATION"))
-    for part in ("1200", "Market", "Street", "CA", "94102"):
+    for part in ("1875", "Cypress", "Street", "LA", "70802"):
         assert part in spans, (part, spans)
     assert "45.00" not in spans
 
@@ -55,19 +55,19 @@ def test_given_singapore_nric_then_found(detector: Detector) -> None:
 
 
 def test_given_a_name_after_its_label_then_person(detector: Detector) -> None:
-    assert "Sandra Novak" in found(detector, "Dear Sandra Novak,\nThank you for your letter.", "PERSON")
-    assert "ROBINSON BRIAN" in found(detector, "Cardholder ROBINSON BRIAN", "PERSON")
+    assert "Lucinda Varga" in found(detector, "Dear Lucinda Varga,\nThank you for your letter.", "PERSON")
+    assert "HARTLEY OWEN" in found(detector, "Cardholder HARTLEY OWEN", "PERSON")
     assert found(detector, "Patient: the results are in", "PERSON") == []
 
 
 def test_given_months_of_years_then_no_date_time(detector: Detector) -> None:
-    assert found(detector, "Quarterly report, March 2025", "DATE_TIME") == []
+    assert found(detector, "Annual review, March 2025", "DATE_TIME") == []
     assert "12 March 2025" in " ".join(found(detector, "Signed on 12 March 2025", "DATE_TIME"))
 
 
 def test_given_a_surname_found_once_then_it_is_a_name_wherever_it_recurs(detector: Detector) -> None:
-    text = "Sandra Novak 15 January 2024\n9285 Lincoln Place\n\nDear Mr. Novak,\nThank you."
-    assert "Sandra Novak" in found(detector, text, "PERSON")
+    text = "Lucinda Varga 15 January 2024\n9285 Sorrel Place\n\nDear Ms. Varga,\nThank you."
+    assert "Lucinda Varga" in found(detector, text, "PERSON")
 
 
 def everything(detector: Detector, text: str) -> set[tuple[str, str]]:
@@ -87,28 +87,28 @@ def test_given_no_types_asked_then_every_date_is_found_and_a_date_of_birth_keeps
 
 
 def test_given_headings_and_product_lines_then_they_are_no_names(detector: Detector) -> None:
-    text = "Agenda\n\nWireless Mouse 2 45.00 90.00\n\nCustomer Service Manager\n\nGlobex Corporation"
+    text = "Roadmap\n\nCordless Drill 2 45.00 90.00\n\nFacilities Coordinator\n\nNorvell Corporation"
     assert [f for f in everything(detector, text) if f[0] == "PERSON"] == []
 
 
 def test_given_names_made_of_ordinary_words_then_they_stay_names(detector: Detector) -> None:
-    text = "Signed by Rose Green and Diego Green on behalf of Bill King."
+    text = "Signed by Hazel Wood and Tobias Wood on behalf of Drew Hunt."
     names = " ".join(found(detector, text, "PERSON"))
-    for part in ("Rose", "Diego", "Green", "King"):
+    for part in ("Hazel", "Tobias", "Wood", "Hunt"):
         assert part in names, (part, names)
 
 
 def test_given_a_name_run_on_into_the_next_line_then_only_the_name_is_found(detector: Detector) -> None:
-    text = "From: John Fischer\nLunch on Friday?\n\nMatthew Okafor\nRe: Contract renewal"
-    assert set(found(detector, text, "PERSON")) == {"John Fischer", "Matthew Okafor"}
+    text = "From: Owen Hartley\nBriefing on Tuesday?\n\nGavin Holt\nRe: Lease extension"
+    assert set(found(detector, text, "PERSON")) == {"Owen Hartley", "Gavin Holt"}
 
 
 def test_given_invoice_labels_and_countries_then_no_person_or_place(detector: Detector) -> None:
-    text = "Bill to:\nMargaret Green\n1510 Willow Avenue\nColumbus, OH 43249\n\nRegistered in England, UK."
+    text = "Bill to:\nLorena Whitfield\n1510 Sorrel Avenue\nDayton, OH 45402\n\nRegistered in England, UK."
     assert "Bill" not in " ".join(found(detector, text, "PERSON"))
     places = " ".join(found(detector, text, "LOCATION"))
     assert "England" not in places and "UK" not in places
-    assert "Columbus" in places and "43249" in places
+    assert "Dayton" in places and "45402" in places
 
 
 def test_given_business_numbers_and_prices_then_no_phone_numbers(detector: Detector) -> None:
@@ -122,7 +122,7 @@ def test_given_weak_patterns_without_context_then_nothing(detector: Detector) ->
 
 
 def test_given_a_label_alone_above_its_value_then_the_value_is_found(detector: Detector) -> None:
-    assert found(detector, "NAME\nDiego Green\n\nEMAIL\ndg@example.com", "PERSON") == ["Diego Green"]
+    assert found(detector, "NAME\nTobias Reed\n\nEMAIL\ntr@example.com", "PERSON") == ["Tobias Reed"]
     assert found(detector, "Age\n40\nSex\nM", "AGE") == ["40"]
     # A row of labels over a row of values: the age is the last number, not the 6 of the date.
     assert found(detector, "Date of birth * Age\n6 September 2004 40", "AGE") == ["40"]
@@ -130,11 +130,11 @@ def test_given_a_label_alone_above_its_value_then_the_value_is_found(detector: D
 
 
 def test_given_a_name_with_no_context_then_given_name_and_surname_are_enough(detector: Detector) -> None:
-    text = "Inbox\n\nEmily Haddad\nRe: Contract renewal\n\nROBINSON BRIAN\n\nCashier: Ingrid"
+    text = "Inbox\n\nLorena Whitfield\nRe: Lease extension\n\nHARTLEY OWEN\n\nCashier: Rosalind"
     names = " ".join(found(detector, text, "PERSON"))
-    for part in ("Emily Haddad", "ROBINSON BRIAN", "Ingrid"):
+    for part in ("Lorena Whitfield", "HARTLEY OWEN", "Rosalind"):
         assert part in names, (part, names)
-    assert found(detector, "OLIVE OIL 1L\nGrace Period ends\nJune Sale now on", "PERSON") == []
+    assert found(detector, "IVORY PAINT 1L\nGrace Period ends\nJune Sale now on", "PERSON") == []
 
 
 def test_given_age_phrases_then_ages_but_not_turns_of_the_road(detector: Detector) -> None:
@@ -143,22 +143,22 @@ def test_given_age_phrases_then_ages_but_not_turns_of_the_road(detector: Detecto
 
 
 def test_given_a_date_line_above_a_street_then_the_date_is_no_address(detector: Detector) -> None:
-    text = "15 January 2024\n9285 Lincoln Place\nSacramento, CA 95832"
-    assert "9285 Lincoln Place" in found(detector, text, "LOCATION")
+    text = "15 January 2024\n9285 Sorrel Place\nModesto, CA 95354"
+    assert "9285 Sorrel Place" in found(detector, text, "LOCATION")
     assert not any("January" in s for s in found(detector, text, "LOCATION"))
 
 
 def test_given_ordinary_words_read_onto_a_name_then_they_are_trimmed_off(detector: Detector) -> None:
-    text = "Anthony Moore Updated travel plans\n\nSpam Jennifer Okafor\n\nEthan Smith Apr7"
+    text = "Gavin Holt Updated travel plans\n\nJunk Lorena Whitfield\n\nMarcus Webb Oct3"
     names = found(detector, text, "PERSON")
-    assert "Anthony Moore" in names and "Ethan Smith" in names
-    assert not any(word in " ".join(names) for word in ("Updated", "Spam", "Apr7")), names
+    assert "Gavin Holt" in names and "Marcus Webb" in names
+    assert not any(word in " ".join(names) for word in ("Updated", "Junk", "Oct3")), names
 
 
 def test_given_a_licence_then_caps_surname_and_name_labels_and_only_the_birth_date(
     detector: Detector,
 ) -> None:
-    text = "DRIVER LICENSE\n\nBrian Robinson\n\nLN\nROBINSON\nFN\nBRIAN\n\nDOB\n1957-09-02\n\nEXP\n10/05/2026"
+    text = "DRIVER LICENSE\n\nOwen Hartley\n\nLN\nHARTLEY\nFN\nOWEN\n\nDOB\n1957-09-02\n\nEXP\n10/05/2026"
     names = found(detector, text, "PERSON")
-    assert "ROBINSON" in names and "BRIAN" in names
+    assert "HARTLEY" in names and "OWEN" in names
     assert found(detector, text, "DATE_OF_BIRTH") == ["1957-09-02"]

@@ -1,9 +1,9 @@
 """Word lists that tell an NER name from an ordinary word, and a place from a country.
 
 spaCy's small model tags capitalised words of headings, product lines and UI labels
-as names ("Agenda", "Wireless Mouse", "Customer Service Manager"). Such a finding is
+as names ("Roadmap", "Cordless Drill", "Facilities Coordinator"). Such a finding is
 dropped when every word of it is an ordinary English word and none is a given name
-or a common surname ("Rose Green" and "Bill King" stay names). Ordinary words come
+or a common surname ("Hazel Wood" and "Drew Hunt" stay names). Ordinary words come
 from the lemmatizer tables inside the installed spaCy model (WordNet's word index);
 names from the 1990 US Census lists bundled in ``data/`` (public domain; see
 ``scripts/build_name_list.py``). Nothing is downloaded. The other word lists of
@@ -66,7 +66,7 @@ class Vocabulary:
     words: frozenset[str]
     rules: tuple[tuple[str, str], ...]
     # Words that are verbs, adjectives, adverbs or function words: ordinary in more than
-    # a noun's sense (the noun index also lists people: "robinson").
+    # a noun's sense (the noun index also lists people: "darwin").
     common: frozenset[str] = frozenset()
 
     @classmethod
@@ -80,7 +80,7 @@ class Vocabulary:
         speech), ``lemma_exc`` (irregular forms) and ``lemma_rules`` (suffixes)."""
         words = {w for part in index.values() for w in part}
         words |= {w for part in exceptions.values() for w in part}
-        # The noun index holds people too ("leonard", "david", "kelly"): a given name
+        # The noun index holds people too ("gilbert", "morgan", "eugene"): a given name
         # the dictionary knows only as a noun is a name, not an ordinary word (a month
         # stays a word: "June Sale" is no one).
         other_parts = {w for pos in ("verb", "adj", "adv") for w in (index.get(pos) or ())}
@@ -127,7 +127,7 @@ def field_labels() -> frozenset[str]:
 
 
 def organisation_words() -> frozenset[str]:
-    """Words that end an organisation's name ("Globex Corporation", "Acme Ltd")."""
+    """Words that end an organisation's name ("Norvell Corporation", "Pemberton Ltd")."""
     return word_list("organisation_words.txt")
 
 

@@ -42,14 +42,14 @@ PageRule = Callable[[list[Detection], Page], list[Detection]]
 
 
 # What makes a DATE_TIME worth covering: a day with its month (a numeric date, or a
-# month name next to a day number). Times of day ("10:45 AM"), weekdays ("Friday"),
+# month name next to a day number). Times of day ("9:20 AM"), weekdays ("Friday"),
 # months of a year ("March 2025"), bare years, bare numbers ("Reference 7781") and
-# date phrases ("thirty days") are not personal.
+# date phrases ("sixty days") are not personal.
 _DATE_EVIDENCE_RE = re.compile(
     rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{MONTHS}\b"
     rf"|\b{MONTHS}\.?[\s,/.\-]*\d{{1,2}}(?:st|nd|rd|th)?\b(?!\d)"
     r"|\b\d{1,4}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{1,4}\b"
-    # Two numbers are a day and a month with a slash ("4/27"), never a point ("2.90").
+    # Two numbers are a day and a month with a slash ("4/27"), never a point ("3.75").
     r"|\b\d{1,2}\s*/\s*\d{1,2}\b(?![/.,]\d)",
     re.IGNORECASE,
 )
@@ -110,7 +110,7 @@ def _each(rule: FindingRule) -> PageRule:
 
 
 def split_ner_lines(detections: list[Detection], page: Page) -> list[Detection]:
-    """An NER entity that runs over a line break ("John Fischer\\nLunch") is one
+    """An NER entity that runs over a line break ("Owen Hartley\\nBriefing") is one
     finding per line, each judged on its own."""
     pieces = []
     for detection in detections:
@@ -141,7 +141,7 @@ def date_time_needs_a_date(detection: Detection, page: Page) -> Detection | None
 
 def weak_patterns_need_context(detection: Detection, page: Page) -> Detection | None:
     """A weak pattern without the context word that raises its score (a bare "A4" as
-    a driver's licence), or without a digit ("work-based" as an Indian PAN), is dropped."""
+    a driver's licence), or without a digit ("cost-based" as an Indian PAN), is dropped."""
     if detection.entity_type in _WEAK_PATTERN_TYPES and (
         detection.score < _CONTEXT_SCORE or not _has_digit(_found(detection, page))
     ):
@@ -160,7 +160,7 @@ def no_numbers_after_business_labels(detection: Detection, page: Page) -> Detect
 
 
 def no_price_rows_as_phones(detection: Detection, page: Page) -> Detection | None:
-    """A "phone number" that is a row of prices ("3 45.00 135.00") is dropped."""
+    """A "phone number" that is a row of prices ("4 12.25 49.00") is dropped."""
     if detection.entity_type == "PHONE_NUMBER" and any(
         _PRICE_RE.fullmatch(t) for t in _found(detection, page).split()
     ):
@@ -170,8 +170,8 @@ def no_price_rows_as_phones(detection: Detection, page: Page) -> Detection | Non
 
 def urls_are_written_as_urls(detection: Detection, page: Page) -> Detection | None:
     """A web address with no scheme and no ``www.`` is printed in small letters with a
-    name of two letters or more before its suffix; "U.PRICE", "CO.REG", "D.I.Y." and
-    "0.5MM" are abbreviations and measures that OCR ran together, and are dropped."""
+    name of two letters or more before its suffix; "U.COST", "GST.REG", "R.S.V.P." and
+    "2.5CM" are abbreviations and measures that OCR ran together, and are dropped."""
     if detection.entity_type not in ("URL", "DOMAIN_NAME"):
         return detection
     found = _found(detection, page)
@@ -215,8 +215,8 @@ def phones_stay_on_their_line(detection: Detection, page: Page) -> Detection | N
 
 def ner_names_are_capitalised(detection: Detection, page: Page) -> Detection | None:
     """An NER name or group is written with capitals: its words in small letters at
-    either end are trimmed off ("eng asve.yor" is OCR's reading of a smudge, "Jim
-    said" is Jim); an NER group in small letters ("intended") is dropped."""
+    either end are trimmed off ("tra ulme.nop" is OCR's reading of a smudge, "Ned
+    said" is Ned); an NER group in small letters ("intended") is dropped."""
     if not (detection.traits.from_ner and detection.entity_type in ("PERSON", "NRP")):
         return detection
     words = list(_WORD_RE.finditer(page.text, detection.start, detection.end))
@@ -236,8 +236,8 @@ def ner_names_are_capitalised(detection: Detection, page: Page) -> Detection | N
 
 def labelled_values_need_a_name(detection: Detection, page: Page) -> Detection | None:
     """A value after a name label (not NER's) with no given name in it, made of common
-    words ("TRAVEL TO IS") or of ordinary words with a role among them ("REPORTED BY:
-    REGIONAL SALES MANAGER", "To: All Staff"), is no name, even where a word is also a
+    words ("RETURN TO IT") or of ordinary words with a role among them ("APPROVED BY:
+    DISTRICT OPERATIONS DIRECTOR", "To: All Staff"), is no name, even where a word is also a
     surname ("Sales")."""
     vocabulary = page.vocabulary
     traits = detection.traits
@@ -262,7 +262,7 @@ def labelled_values_need_a_name(detection: Detection, page: Page) -> Detection |
 
 
 def trim_field_labels(detection: Detection, page: Page) -> Detection | None:
-    """Field labels taken into a name or a place ("Email ana@x.org", "ZIP\\nRaleigh NC")
+    """Field labels taken into a name or a place ("Email ana@x.org", "ZIP\\nDuluth MN")
     are trimmed off its start (and, for NER's, its end, with a PERSON's words that have
     no letter), then spaces and punctuation; nothing left, it is dropped."""
     if not _trimmed_name_or_place(detection):
@@ -290,8 +290,8 @@ def trim_field_labels(detection: Detection, page: Page) -> Detection | None:
 
 
 def trim_filler(detection: Detection, page: Page) -> Detection | None:
-    """Ordinary words are trimmed off both ends of an NER name ("Spam Jennifer",
-    "Anthony Moore Updated", "Ethan Smith Apr7"); a name of nothing but such words is
+    """Ordinary words are trimmed off both ends of an NER name ("Junk Lorena",
+    "Gavin Holt Updated", "Marcus Webb Oct3"); a name of nothing but such words is
     left whole (``not_a_name`` drops it)."""
     vocabulary = page.vocabulary
     if not (
@@ -314,7 +314,7 @@ def trim_filler(detection: Detection, page: Page) -> Detection | None:
 
 def abbreviations_are_no_initials(detection: Detection, page: Page) -> Detection | None:
     """A "name" whose initials stand for a place or an institution ("P. O. Box",
-    "U. S. Postal") is dropped."""
+    "U. S. Navy") is dropped."""
     if detection.entity_type != "PERSON":
         return detection
     initials = _LEADING_INITIALS_RE.match(_found(detection, page))
@@ -324,7 +324,7 @@ def abbreviations_are_no_initials(detection: Detection, page: Page) -> Detection
 
 
 def organisations_are_no_one(detection: Detection, page: Page) -> Detection | None:
-    """A "name" that ends with an organisation's word ("Globex Corporation", "D.I.Y.
+    """A "name" that ends with an organisation's word ("Norvell Corporation", "R.J.T.
     SDN BHD") is a company, whatever found it."""
     if detection.entity_type != "PERSON":
         return detection
@@ -336,7 +336,7 @@ def organisations_are_no_one(detection: Detection, page: Page) -> Detection | No
 
 def short_ner_names_are_known(detection: Detection, page: Page) -> Detection | None:
     """A one-word NER name of four letters or fewer that is nobody's given name or
-    surname ("Adj", "Qty", "ExC", "Tota") is a receipt's abbreviation or OCR's misreading."""
+    surname ("Adj", "Qty", "Uom", "Tota") is a receipt's abbreviation or OCR's misreading."""
     if not (detection.traits.from_ner and detection.entity_type == "PERSON"):
         return detection
     words = [w.strip(_LABEL_PUNCTUATION) for w in _found(detection, page).split()]
@@ -347,7 +347,7 @@ def short_ner_names_are_known(detection: Detection, page: Page) -> Detection | N
 
 def identifiers_are_whole_tokens(detection: Detection, page: Page) -> Detection | None:
     """An identifier pattern that starts or ends inside a longer run of letters and
-    digits ("KSB80051978" holding a DEA number, "*6730003*TR") is part of a code."""
+    digits ("TRBC12345639" holding a DEA number, "*4815092*KL") is part of a code."""
     if detection.entity_type not in _WHOLE_TOKEN_TYPES:
         return detection
     text = page.text
@@ -360,7 +360,7 @@ def identifiers_are_whole_tokens(detection: Detection, page: Page) -> Detection 
 
 def not_a_name(detection: Detection, page: Page) -> Detection | None:
     """A name (NER's or after a label) that is the "Bill" of "Bill to", or made only of
-    ordinary words that are nobody's names ("Agenda", "Wireless Mouse"), is dropped."""
+    ordinary words that are nobody's names ("Roadmap", "Cordless Drill"), is dropped."""
     if not (
         _trimmed_name_or_place(detection)
         and detection.entity_type == "PERSON"
@@ -422,8 +422,8 @@ def drop_parts_of_emails(detections: list[Detection], page: Page) -> list[Detect
 
 
 def names_elsewhere_on_the_page(detections: list[Detection], page: Page) -> list[Detection]:
-    """A surname found once ("Dear Mr. Novak") is a name wherever it recurs on the page
-    ("Sandra Novak" in the address block), with the capitalised word before it (when
+    """A surname found once ("Dear Ms. Varga") is a name wherever it recurs on the page
+    ("Lucinda Varga" in the address block), with the capitalised word before it (when
     PERSON is asked for)."""
     if "PERSON" not in page.entities:
         return detections
@@ -434,14 +434,14 @@ def names_elsewhere_on_the_page(detections: list[Detection], page: Page) -> list
         if d.entity_type == "PERSON"
         for found in re.findall(r"[A-Z][A-Za-z'’-]{2,}", text[d.start : d.end])
         if found.lower() not in labels
-        # An ordinary word ("White", "DIVISION") or a short abbreviation ("RSM") found
+        # An ordinary word ("White", "DIVISION") or a short abbreviation ("AVP") found
         # in one name is no name wherever it recurs.
         and not (
             vocabulary is not None
             and (vocabulary.is_common(found) or (vocabulary.is_ordinary(found) and not is_known_name(found)))
         )
         and not (found.isupper() and len(found) < 4)
-        for word in (found, found.upper())  # "Brian Robinson" is also "ROBINSON" on a licence
+        for word in (found, found.upper())  # "Owen Hartley" is also "HARTLEY" on a licence
     }
     if not names:
         return detections
@@ -452,7 +452,7 @@ def names_elsewhere_on_the_page(detections: list[Detection], page: Page) -> list
     for match in pattern.finditer(text):
         before = match.group(1)
         # The capitalised word before the name is its first name, unless it is a label
-        # ("Dear") or an ordinary word ("Spam").
+        # ("Dear") or an ordinary word ("Junk").
         ordinary = vocabulary is not None and vocabulary.names_no_one(before or "")
         start = match.end(1) if before and (before.strip().lower() in labels or ordinary) else match.start()
         if not any(a <= start and match.end() <= b for a, b in covered):

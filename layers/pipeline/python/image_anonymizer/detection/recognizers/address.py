@@ -64,41 +64,41 @@ def _patterns() -> tuple[re.Pattern[str], ...]:
     )
     city = rf"{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,2}}"
     return (
-        # "615 North Wolfe Street", "1000 West Ave.", "ONE PARK AVENUE 18TH FL", "42 Elm St, Apt 4B"
+        # "482 South Harlan Street", "2300 East Ave.", "TWO LIBERTY AVENUE 14TH FL", "37 Alder St, Apt 2C"
         re.compile(street, re.IGNORECASE),
-        # "P. O. Box 5979", "PO BOX 12", "Route 5 Box 113", "RR 2 Box 7", "Post Office Box 9"
+        # "P. O. Box 4182", "PO BOX 12", "Route 3 Box 271", "RR 2 Box 7", "Post Office Box 9"
         re.compile(
             r"\b(?:p[ \t]?\.?[ \t]?o\.?[ \t]?|post[ \t]+office[ \t]+)(?:box|b[o0]x|b[o0]3|drawer)\b\.?"
             r"[ \t]*#?[ \t]*\d{1,6}"
             r"|\b(?:rural[ \t]+route|route|rr|hc)[ \t]+\d{1,4}[ \t]*,?[ \t]*box[ \t]*\d{1,6}",
             re.IGNORECASE,
         ),
-        # A unit alone on its line of an address block, or first: "Suite 2200", "3rd Floor",
-        # "GROUND FLOOR, NO. 4"
+        # A unit alone on its line of an address block, or first: "Suite 1450", "4th Floor",
+        # "GROUND FLOOR, NO. 7"
         re.compile(rf"^[ \t]*(?!#){unit}[ \t]*(?:,|$)", re.IGNORECASE | re.MULTILINE),
-        # "San Francisco, California 94111", "NEW YORK, N. Y. 10016", "Austin, Tx. 78701"
+        # "Baton Rouge, Louisiana 70802", "SYRACUSE, N. Y. 13202", "Waco, Tx. 76701"
         re.compile(rf"(?:\b{city},?[ \t]+)?\b(?:{state})\.?,?[ \t]+{_ZIP}(?!\d)", re.IGNORECASE),
         # A whole line that starts with a house number and ends with state + ZIP:
-        # "1500 BROADWAY NEW YORK, NY 10036" (a street with no suffix, then its city).
+        # "870 COLFAX LAKEWOOD, CO 80215" (a street with no suffix, then its city).
         re.compile(
             rf"^[ \t]*{_HOUSE_NUMBER}(?:[ \t,]+{_NAME_WORD}){{1,6}},?"
             rf"[ \t]+(?:{state})\.?,?[ \t]+{_ZIP}(?!\d)",
             re.IGNORECASE | re.MULTILINE,
         ),
-        # Malaysian: "NO. 4, JALAN SS 15/4B", "LOT 2, LORONG 3", "TAMAN DESA"; "47500 SUBANG JAYA"
+        # Malaysian: "NO. 12, JALAN SS 21/7A", "LOT 2, LORONG 3", "TAMAN MELATI"; "68100 BATU CAVES"
         re.compile(
             r"(?:\b(?:no|lot)\.?[ \t]*\d{1,5}[A-Z]?(?:[ \t]*[&,-][ \t]*\d{1,5}[A-Z]?)*,?[ \t]*)?"
             r"\b(?:jalan|jln|lorong|lrg|persiaran|lebuh|lebuhraya|taman|tmn|kampung|kg)\.?"
             r"(?:[ \t]+(?-i:[A-Z0-9])[\w/.-]*){1,4}",
             re.IGNORECASE,
         ),
-        # "DENGKIL SELANGOR", "KUALA LUMPUR.": a town and a Malaysian state alone on the
+        # "KAJANG SELANGOR", "IPOH PERAK.": a town and a Malaysian state alone on the
         # last line of an address block
         re.compile(
             rf"^[ \t]*(?:{_NAME_WORD},?[ \t]+){{0,2}}(?:{_MALAYSIAN_STATES})\b\.?[ \t]*$",
             re.IGNORECASE | re.MULTILINE,
         ),
-        # "47500 SUBANG JAYA, SELANGOR": a postcode, a town and a Malaysian state
+        # "68100 BATU CAVES, SELANGOR": a postcode, a town and a Malaysian state
         re.compile(
             rf"(?<![\w-])\d{{5}},?(?:[ \t]+{_NAME_WORD}){{0,3}}?,?[ \t]+(?:{_MALAYSIAN_STATES})\b",
             re.IGNORECASE,
@@ -106,7 +106,7 @@ def _patterns() -> tuple[re.Pattern[str], ...]:
     )
 
 
-# The value of a "City" or "Town" field, on its line ("City: Richmond").
+# The value of a "City" or "Town" field, on its line ("City: Fairbanks").
 _CITY_AFTER_LABEL_RE = re.compile(
     r"^[ \t]*(?:city|town|place\s+of\s+birth)[ \t]*\*?[ \t]*:[ \t]*"
     r"((?-i:[A-Z])[A-Za-z'.-]+(?:[ -][A-Z][A-Za-z'.-]+){0,2})[ \t]*$",
@@ -116,8 +116,8 @@ _CITY_AFTER_LABEL_RE = re.compile(
 
 class AddressRecognizer(RegexRecognizer):
     """Street lines (house number, street, suffix, unit), PO boxes, unit lines, city +
-    state + ZIP and a City field's value, as LOCATION: NER finds "San Francisco" but
-    leaves "1200 Market Street" and "CA 94102" readable, and misses a city alone in
+    state + ZIP and a City field's value, as LOCATION: NER finds "Baton Rouge" but
+    leaves "1875 Cypress Street" and "LA 70802" readable, and misses a city alone in
     its box."""
 
     ENTITY = "LOCATION"

@@ -13,22 +13,22 @@ from .base import RegexRecognizer
 
 _WEEKDAYS = r"(?:mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)(?:day|nesday|rsday|urday|sday)?"
 # Between the parts of a date: a separator, with the stray space OCR puts beside it
-# ("12 /10 /98", "09/ 17/ 97").
+# ("14 /06 /97", "08/ 23/ 96").
 _NUM_SEP = r"[ \t]?[/.\-][ \t]?"
 _YEAR = r"(?:\d{4}|['’]?\d{2})"
 _DAY = r"(?:[0-3]?\d)(?:st|nd|rd|th)?"
 # d/m/y and m/d/y, y-m-d, with two- or four-digit years; not a part of a longer run of
 # numbers (an IP address, a version, a code).
-# A date with slashes may follow a letter of a label OCR glued to it ("Dater11/03/18");
-# with hyphens or points, a letter before it makes a code ("RC11-23-42").
+# A date with slashes may follow a letter of a label OCR glued to it ("Datex04/09/21");
+# with hyphens or points, a letter before it makes a code ("KT07-14-58").
 _NUMERIC_DATE = (
     r"(?:(?<![0-9/.\-])\d{1,2}[ \t]?/[ \t]?\d{1,2}[ \t]?/[ \t]?(?:\d{4}|\d{2})"
     rf"|(?<![A-Za-z0-9/.\-])\d{{1,2}}{_NUM_SEP}\d{{1,2}}{_NUM_SEP}(?:\d{{4}}|\d{{2}})"
     rf"|(?<![A-Za-z0-9/.\-])\d{{4}}{_NUM_SEP}\d{{1,2}}{_NUM_SEP}\d{{1,2}})(?![\d]|[/.\-]\d)"
 )
-# "March 27, 1984", "Dec 10 '98", "DEC -9 1999", "Feb-24-99", "SEP 22", "JUNE7",
-# "FEBRUARY 19-21 1980"; and the day first: "21- Jan 00", "11-Dec-96", "14/JUN/2017",
-# "11 DECEMBER, 2017", "1st of March".
+# "May 16, 1985", "Nov 14 '97", "OCT -6 1994", "Mar-17-96", "AUG 19", "JULY8",
+# "OCTOBER 12-14 1983"; and the day first: "17- Mar 01", "23-Nov-95", "09/AUG/2016",
+# "26 NOVEMBER, 2016", "1st of March".
 _MONTH_FIRST = (
     rf"{MONTHS}\.?[ \t]?[,/.\-]?[ \t]?{_DAY}(?:[ \t]?-[ \t]?{_DAY})?(?![\d:])"
     rf"(?:[ \t]?[,./\-]?[ \t]?{_YEAR}(?!\d))?"
@@ -38,16 +38,16 @@ _DAY_FIRST = (
     rf"(?:[ \t]?[,/.\-]?[ \t]?{_YEAR}(?!\d))?"
 )
 _DATE = rf"(?:{_NUMERIC_DATE}|\b{_MONTH_FIRST}|\b{_DAY_FIRST}\b)"
-# A time printed with the date: "17:06", "10: 55", "8:13:39 PM", "10.00.53PM",
-# "7:00 P. M.", "MON 15: 35", "at 9:30".
+# A time printed with the date: "17:06", "09: 35", "7:42:18 PM", "09.41.26PM",
+# "6:30 P. M.", "TUE 14: 25", "at 9:30".
 _TIME = (
     r"\d{1,2}[ \t]?:[ \t]?\d{2}(?:[ \t]?:[ \t]?\d{2})?(?:[ \t]?(?:[ap]\.?[ \t]?m\b\.?|[ap]\b))?"
     r"|\d{1,2}\.\d{2}\.\d{2}(?:[ \t]?(?:[ap]\.?[ \t]?m\b\.?))?"
     r"|\d{1,2}(?:\.\d{2})?[ \t]?[ap]\.?[ \t]?m\b\.?"
 )
-# Right after a date, a time OCR misread: its colon as ";" or "'", or lost ("21220").
+# Right after a date, a time OCR misread: its colon as ";" or "'", or lost ("18240").
 _MISREAD_TIME = r"\d{1,2}[;'’]\d{2}(?:[:;'’]\d{2})?|\d{4,5}(?![\d.,/:])"
-# On the same line, or first on the next ("Date: 03/02/2018\n11:49:00" on a receipt).
+# On the same line, or first on the next ("Date: 07/05/2019\n14:26:08" on a receipt).
 _TIME_AFTER = (
     rf"(?:(?:[ \t]*(?:,|at|@|-)?[ \t]*|[ \t]*\n[ \t]*)(?:{_WEEKDAYS}\.?,?[ \t]+)?(?:{_TIME})"
     rf"|[ \t]+(?:{_MISREAD_TIME}))"
@@ -57,8 +57,8 @@ _DATE_TIME_RE = re.compile(
     re.IGNORECASE,
 )
 _NUMBERS_RE = re.compile(r"\d+")
-# A month name as OCR misreads it ("Angust 3, 1998", "ApriJ 1, 1988", "uly 23,1998"),
-# or glued to its label ("DATEQctober 27, 1986"): a word ending within one edit of a
+# A month name as OCR misreads it ("Angust 9, 1995", "ApriJ 6, 1993", "uly 12,1994"),
+# or glued to its label ("DATEQctober 14, 1991"): a word ending within one edit of a
 # month's full name, then a day and a four-digit year.
 _NOISY_MONTH_DATE_RE = re.compile(
     r"([A-Za-z]{3,})\.?[ \t]?[,.\-]?[ \t]?([0-3]?\d)(?!\d)"
@@ -163,16 +163,16 @@ class DateTimeRecognizer(RegexRecognizer):
         return results
 
 
-# A receipt's or a form's Time field: "Date: 03/02/2018\nTime: 11:49:00" prints one
-# moment in two fields; a time to the second ("10.00.53PM") is a timestamp wherever
+# A receipt's or a form's Time field: "Date: 07/05/2019\nTime: 14:26:08" prints one
+# moment in two fields; a time to the second ("09.41.26PM") is a timestamp wherever
 # it is printed.
 _TIME_FIELD_RE = re.compile(
     rf"\btime\b[ \t]*[:.]?[ \t]*({_TIME})"
     r"|(?<![\w:.])(\d{1,2}[:.]\d{2}[:.]\d{2}(?:[ \t]?[ap]\.?[ \t]?m\b\.?)?)(?![\w:.])",
     re.IGNORECASE,
 )
-# "14/dun/2017": a month's abbreviation OCR misread by a letter, between a day and a
-# year; "96/05/2018 8:53:37": a day misread, kept by its month, its year and its time.
+# "23/rov/2016": a month's abbreviation OCR misread by a letter, between a day and a
+# year; "83/07/2019 9:14:52": a day misread, kept by its month, its year and its time.
 _NOISY_FRAMED_DATE_RE = re.compile(
     rf"(?<![\w/.-])[0-3]?\d[ \t]?([/-])[ \t]?([A-Za-z]{{3}})[ \t]?\1[ \t]?(?:\d{{4}}|\d{{2}})(?![\w/])"
     rf"{_TIME_AFTER}?"

@@ -19,9 +19,9 @@ _TWO_WORDS_RE = re.compile(
 
 class GivenNameRecognizer(RegexRecognizer):
     """A given name and a surname with no context at all, as in a mail list, a chat
-    sidebar or a form's value row ("Amelia Schneider", "ROBINSON BRIAN"), which the
+    sidebar or a form's value row ("Lorena Whitfield", "HARTLEY OWEN"), which the
     small NER model often misses: one word a known given name (1990 US Census), the
-    other a known name or no ordinary word. "Grace Period" and "OLIVE OIL" are not."""
+    other a known name or no ordinary word. "Grace Period" and "IVORY PAINT" are not."""
 
     ENTITY = "PERSON"
     TRAITS = Traits(line_bound=True)

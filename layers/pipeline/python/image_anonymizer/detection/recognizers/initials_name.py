@@ -11,13 +11,13 @@ from ..findings import Traits
 from ..lexicon import Vocabulary, given_names, is_known_name, word_list
 from .base import RegexRecognizer
 
-# A name written with initials: "K. A. Sparrow", "R B. SPELL", "J.J. Tatulli",
-# "F. Anthony Burke", "R. W. RICHARDSON"; a given name, a middle initial and a surname:
-# "Kent B. Mills"; the surname first: "SPARROW, K. A.".
+# A name written with initials: "H. L. Brandt", "T M. PRESTON", "M.R. Castellano",
+# "G. Everett Doyle", "D. E. HOLLOWAY"; a given name, a middle initial and a surname:
+# "Glen T. Foster"; the surname first: "BRANDT, H. L.".
 _SURNAME = r"(?:(?:Mc|Mac|O['’]|D['’])?[A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]{2,}(?:-[A-Z]{2,})?)"
 # Each initial a capital followed by its period or a space, never by another letter
-# ("LAW. If" is no "L. A. W. If").
-# OCR often drops the period between two initials ("PJ. McCann", "LH. Kersh").
+# ("DUE. If" is no "D. U. E. If").
+# OCR often drops the period between two initials ("DW. McGrath", "RT. Voss").
 _INITIALS = r"(?:(?:[A-Z](?:\.[ \t]?|[ \t])){0,2}[A-Z]\.|[A-Z]{2}\.)"
 _INITIALS_FIRST_RE = re.compile(
     rf"(?<![\w.])({_INITIALS})[ \t]*({_SURNAME})(?:[ \t]+({_SURNAME}))?(?![\w'’])"
@@ -29,7 +29,7 @@ _SURNAME_FIRST_RE = re.compile(rf"(?<![\w.])({_SURNAME}),[ \t]*((?:[A-Z]\.[ \t]?
 class InitialsNameRecognizer(RegexRecognizer):
     """Names written with initials, as letters, memos, forms and signature blocks
     print them. The surname must be a known name or no ordinary word ("P. O. Box",
-    "U. S. Postal" are not names); a given name before a middle initial likewise."""
+    "U. S. Navy" are not names); a given name before a middle initial likewise."""
 
     ENTITY = "PERSON"
     TRAITS = Traits(line_bound=True)
@@ -39,7 +39,7 @@ class InitialsNameRecognizer(RegexRecognizer):
         self._vocabulary = vocabulary
 
     def _surname(self, word: str) -> bool:
-        # In capitals after initials, a common word is a code's ("O.C. WHITE", "O.T.ROCK").
+        # In capitals after initials, a common word is a code's ("A.P. BLACK", "M.X.ROUND").
         if word.isupper() and self._vocabulary.is_common(word):
             return False
         return is_known_name(word) or not self._vocabulary.is_ordinary(word)
@@ -58,7 +58,7 @@ class InitialsNameRecognizer(RegexRecognizer):
                 continue
             if second is not None and self._given(first) and self._surname(second):
                 results.append(self._result(match.start(), match.end(), 0.7))
-            # Two initials make a name of an ordinary word too ("K. A. Sparrow").
+            # Two initials make a name of an ordinary word too ("H. L. Brandt").
             elif self._surname(first) or (
                 len(letters) > 1 and not (first.isupper() and self._vocabulary.is_common(first))
             ):

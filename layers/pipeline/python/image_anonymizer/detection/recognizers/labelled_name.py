@@ -11,8 +11,8 @@ from ..findings import Traits
 from ..lexicon import field_labels
 from .base import RegexRecognizer
 
-# A name after the label that introduces one: "Dear Sandra Novak,", "Patient: Diego
-# Green", "Cardholder ROBINSON BRIAN". Two or three capitalised words, on the same line.
+# A name after the label that introduces one: "Dear Lucinda Varga,", "Patient: Tobias
+# Reed", "Cardholder HARTLEY OWEN". Two or three capitalised words, on the same line.
 _NAME_LABELS = (
     r"(?:dear|attn\.?|attention|name|full\s+name|patient|client|customer|employee|applicant|"
     r"cardholder|card\s+holder|account\s+holder|holder|insured|member|guardian|mr\.?|mrs\.?|ms\.?|"
@@ -21,11 +21,11 @@ _NAME_LABELS = (
     r"emergency\s+contact|next\s+of\s+kin|surname|last\s+name|first\s+name|given\s+names?|forenames?|ln|fn)"
 )
 _NAME_WORD = r"(?:[A-Z]['’][A-Z][a-z]+|Mc[A-Z][a-z]+|[A-Z][a-z'’-]+|[A-Z]{2,})"
-# The label before the name on its line, or alone on the line above ("NAME\nDiego Green").
-# A receipt prints the staff's number or code first: "Staff: 1799 Siti Izza",
-# "OPERATOR GCHT - NOR MASLIZA".
+# The label before the name on its line, or alone on the line above ("NAME\nTobias Reed").
+# A receipt prints the staff's number or code first: "Staff: 2846 Nur Aina",
+# "OPERATOR KLWT - NUR AQILAH".
 _STAFF_CODE = r"(?:\d[\w-]*[ \t]+|(?-i:[A-Z]{2,6})[ \t]*-[ \t]*)?"
-# A word with a colon after it is the next field's label ("Siti Izza Trans: 16030").
+# A word with a colon after it is the next field's label ("Nur Aina Trans: 20517").
 _VALUE_WORD = rf"{_NAME_WORD}(?![\w'’-]*:)"
 _NAME_AFTER_LABEL_RE = re.compile(
     rf"(?:\b{_NAME_LABELS}(?![A-Za-z])[ \t]*[:,]?[ \t]*{_STAFF_CODE}"
@@ -34,8 +34,8 @@ _NAME_AFTER_LABEL_RE = re.compile(
     re.IGNORECASE | re.MULTILINE,
 )
 
-# The heading fields of a memo, fax or report, at the start of their line: "To: K.A.
-# Sparrow", "FROM: RE Lane", "cc: J. H. Bell", "Reported by: BOBBY MILLS". The value is
+# The heading fields of a memo, fax or report, at the start of their line: "To: H.L.
+# Brandt", "FROM: TD Walsh", "cc: P. D. Hale", "Reported by: DANNY FROST". The value is
 # the rest of the cell: names, initials, and the initials OCR reads without periods.
 _HEADING_LABELS = (
     r"(?:to|from|cc|c\.c\.|bcc|attn|attention|sender|recipient|contact|author|signed|signature"

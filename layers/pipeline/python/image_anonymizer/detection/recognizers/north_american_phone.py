@@ -9,16 +9,16 @@ from presidio_analyzer import RecognizerResult
 
 from .base import RegexRecognizer
 
-# North American numbers as OCR reads them: "212 -450 -5578", "800/424- 9876",
-# "(410) 955-9253", "336- 335- 7707"; area and exchange codes start with 2–9.
+# North American numbers as OCR reads them: "718 -362 -4091", "888/531- 2764",
+# "(502) 847-3316", "919- 446- 2815"; area and exchange codes start with 2–9.
 _NANP_RE = re.compile(
     r"(?<![\w/.-])(?:\+?1[ \t]?[-.]?[ \t]?)?(?:\([2-9]\d{2}\)|[2-9]\d{2})[ \t]?[-/.]?[ \t]?"
     r"[2-9]\d{2}[ \t]?[-.][ \t]?\d{4}(?![\w/-]|\.\d)"
     r"(?:[ \t]*(?:ext?\.?|x)[ \t]*\d{1,5}\b)?",
     re.IGNORECASE,
 )
-# A local number after a phone label ("Phone: 335- 7733"), an extension after its own
-# ("Ext. 5398", "x 214").
+# A local number after a phone label ("Phone: 482- 6190"), an extension after its own
+# ("Ext. 4172", "x 214").
 _LOCAL_PHONE_RE = re.compile(
     r"\b(?:phone|tel|telephone|fax|facsimile|mobile|cell)\b\.?[ \t]*(?:no\.?|number|#)?"
     r"[ \t]*[:#.]?[ \t]*([2-9]\d{2}[ \t]?[-.][ \t]?\d{4})(?![\w-])"
