@@ -108,14 +108,14 @@ def test_given_verify_flags_then_redact_reports_the_verification(tmp_path: Path)
 
 
 def test_given_list_flags_then_analyze_and_redact_apply_them(tmp_path: Path) -> None:
-    lines = [tokens(f"Reply to {EMAIL} soon", [EMAIL]), tokens("Project Falcon for Sarah Johnson")]
+    lines = [tokens(f"Reply to {EMAIL} soon", [EMAIL]), tokens("Project Falcon for Harriet Coleby")]
     image, words = render(lines, size=(1000, 220))
     path = tmp_path / "scan.png"
     path.write_bytes(encode(image, "PNG"))
     deny_file = tmp_path / "deny.txt"
     deny_file.write_text("project falcon\n\n", encoding="utf-8")
     allow_file = tmp_path / "allow.txt"
-    allow_file.write_text("Sarah Johnson\n", encoding="utf-8")
+    allow_file.write_text("Harriet Coleby\n", encoding="utf-8")
     analysed = run(
         "analyze", str(path), "--deny", "soon", "--deny-list-file", str(deny_file),
         "--allow-list-file", str(allow_file), "--exclude-entities", "EMAIL_ADDRESS,URL",
@@ -126,7 +126,7 @@ def test_given_list_flags_then_analyze_and_redact_apply_them(tmp_path: Path) -> 
     assert sorted(e["text"] for e in body["entities"]) == ["Project Falcon", "soon"]
     redacted = run(
         "redact", str(path), "-o", str(tmp_path / "out"), "--ocr-mode", "fast",
-        "--deny", "Falcon", "--allow", "sarah johnson", "--allow", EMAIL,
+        "--deny", "Falcon", "--allow", "harriet coleby", "--allow", EMAIL,
     )  # fmt: skip
     assert redacted.returncode == 0, redacted.stderr
     assert "DENY_LIST 1" in redacted.stdout

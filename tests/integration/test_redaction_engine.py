@@ -60,7 +60,7 @@ def test_given_fill_colour_then_pii_is_that_exact_colour(anonymizer: ImageAnonym
 
 def test_given_person_age_and_birth_date_in_prose_then_all_are_covered(anonymizer: ImageAnonymizer) -> None:
     lines = [
-        tokens("Patient: Sarah Johnson (age 39).", ["Sarah Johnson", "39)."]),
+        tokens("Patient: Harriet Coleby (age 39).", ["Harriet Coleby", "39)."]),
         tokens("DOB: 12/03/1986", ["12/03/1986"]),
         tokens("Server 192.168.10.24 answered", ["192.168.10.24"]),
         tokens(f"IBAN {IBAN}", [IBAN]),
@@ -230,7 +230,7 @@ def test_given_a_row_of_labels_over_a_row_of_values_then_each_value_is_judged_by
             ("62", 700, 90, True),
             ("City", 40, 170, False),
             ("Occupation", 700, 170, False),
-            ("Richmond", 40, 220, True),
+            ("Grantsville", 40, 220, True),
             ("Accountant", 700, 220, False),
         ],
         size=(1100, 300),
@@ -244,7 +244,7 @@ def test_given_a_column_of_labels_beside_a_column_of_values_then_the_date_of_bir
     anonymizer: ImageAnonymizer,
 ) -> None:
     labels = ["Full name", "Plan", "Date of birth", "Website"]
-    values = [("Steven Kowalski", True), ("Business", False), ("May 20, 1985", True), ("Active", False)]
+    values = [("Stefan Wolanski", True), ("Business", False), ("May 20, 1985", True), ("Active", False)]
     cells = [(label, 40, 40 + 60 * row, False) for row, label in enumerate(labels)]
     cells += [(text, 520, 40 + 60 * row, pii) for row, (text, pii) in enumerate(values)]
     image, words = render_cells(cells, size=(1000, 300))

@@ -48,13 +48,13 @@ def test_given_a_deny_listed_phrase_across_a_line_break_then_both_halves_are_cov
 def test_given_an_allow_listed_name_then_it_stays_readable_and_another_name_is_covered(
     anonymizer: ImageAnonymizer,
 ) -> None:
-    lines = [tokens("Signed by Sarah Johnson and Michael Brown today")]
+    lines = [tokens("Signed by Harriet Coleby and Malcolm Brewer today")]
     image, words = render(lines, size=(1100, 140))
     out, found = redact(anonymizer, image)
-    assert_redacted(image, out, marked(words, "Sarah", "Johnson", "Michael", "Brown"))
-    out, found = redact(anonymizer, image, allow_list=["sarah  johnson"])
-    assert_redacted(image, out, marked(words, "Michael", "Brown"))
-    assert [e["text"] for e in found["entities"]] == ["Michael Brown"]
+    assert_redacted(image, out, marked(words, "Harriet", "Coleby", "Malcolm", "Brewer"))
+    out, found = redact(anonymizer, image, allow_list=["harriet  coleby"])
+    assert_redacted(image, out, marked(words, "Malcolm", "Brewer"))
+    assert [e["text"] for e in found["entities"]] == ["Malcolm Brewer"]
 
 
 def test_given_exclude_email_then_the_email_stays_readable_and_the_phone_is_covered(

@@ -93,11 +93,6 @@ def test_given_prices_versions_addresses_codes_and_lower_case_months_then_no_dat
     assert found(DateTimeRecognizer("en"), text) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="_noisy_month_start tries the shortest suffix first: a month name one letter too "
-    "long matches from its second letter ('ecember', 'arch', 'ctober')",
-)
 @pytest.mark.parametrize(
     ("text", "month"),
     [
@@ -234,11 +229,6 @@ def test_given_a_business_number_or_no_number_then_no_account_number(text: str) 
     assert found(AccountNumberRecognizer("en"), text) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the value's letter prefix ([A-Z]{0,4}, case-insensitive) takes in the label word "
-    "'card' after 'Member'/'Loyalty'",
-)
 @pytest.mark.parametrize("text", ["Member card 55123", "Loyalty card 7781"])
 def test_given_a_two_word_label_then_its_second_word_is_no_part_of_the_number(text: str) -> None:
     assert found(AccountNumberRecognizer("en"), text) == [text.split()[-1]]
@@ -300,11 +290,6 @@ def test_given_a_number_before_capitalised_words_then_no_address(text: str) -> N
     assert found(AddressRecognizer("en"), text) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="the street's name words are matched lazily: a name word that is itself a suffix "
-    "('Hill', 'Hollow') ends the street, and the real suffix and the unit after it are lost",
-)
 @pytest.mark.parametrize("text", ["40 Forest Hill Road Apt 3", "12 Birch Hollow Rd Apt 5"])
 def test_given_a_street_name_with_a_suffix_word_in_it_then_the_whole_street_and_unit(text: str) -> None:
     assert found(AddressRecognizer("en"), text) == [text]
@@ -396,11 +381,6 @@ def test_given_a_label_with_no_name_after_it_then_labelled_name_finds_nothing(te
     assert found(LabelledNameRecognizer("en"), text) == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="'Dear' takes the title as its value ('Mr', 'Ms', 'Dr'), which is dropped as a field label, and "
-    "the title's own match is consumed with it: the name after it is never found",
-)
 @pytest.mark.parametrize(
     ("text", "name"),
     [

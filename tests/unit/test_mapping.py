@@ -108,12 +108,12 @@ def test_given_a_sliver_many_lines_tall_then_it_is_no_text_but_a_headline_is() -
 
 def test_given_cells_of_one_row_far_apart_then_they_read_as_lines() -> None:
     words = [
-        word("Ethan", 10, 10, (1, 1, 1)),
-        word("Smith", 90, 10, (1, 1, 1)),
+        word("Gavin", 10, 10, (1, 1, 1)),
+        word("Holt", 90, 10, (1, 1, 1)),
         word("Sep", 900, 10, (1, 1, 1)),  # the date column, 45 text heights away
         word("27", 945, 10, (1, 1, 1)),
     ]
-    assert layout_text(words).text == "Ethan Smith\nSep 27"
+    assert layout_text(words).text == "Gavin Holt\nSep 27"
 
 
 def test_given_labels_over_values_and_beside_them_then_field_lines_pair_them() -> None:

@@ -14,8 +14,9 @@ from .base import RegexRecognizer
 _ACCOUNT_LABEL_RE = re.compile(
     r"\b(?:member(?:ship)?|card|account|acct|a/c|staff|employee|emp|customer|cust|patient|client"
     r"|policy|loyalty|subscriber|social\s+security|ssn|badge|student)"
-    r"(?:[ \t]*(?:no\b\.?|number|num\b\.?|#|id\b|code))?[ \t]*[:#.]?[ \t]*"
-    r"(\(?[A-Z]{0,4}[ \t]?\d[\dA-Z]*(?:[ \t]?[-/][ \t]?[\dA-Z]+){0,3}\)?)(?![\w-])",
+    r"(?:[ \t]+card)?(?:[ \t]*(?:no\b\.?|number|num\b\.?|#|id\b|code))?[ \t]*[:#.]?[ \t]*"
+    # A prefix of capitals ("MB 4471"), never a label word ("card 55123").
+    r"(\(?(?-i:[A-Z]{0,4})[ \t]?\d[\dA-Z]*(?:[ \t]?[-/][ \t]?[\dA-Z]+){0,3}\)?)(?![\w-])",
     re.IGNORECASE,
 )
 

@@ -59,7 +59,7 @@ def _patterns() -> tuple[re.Pattern[str], ...]:
         r"[ \t]+(?:floor|fl|flr)\b\.?)"
     )
     street = (
-        rf"\b{_HOUSE_NUMBER}(?:[ \t]+{_DIRECTION})?(?:[ \t]+{_NAME_WORD}){{1,4}}?[ \t]+(?:{suffixes})\b\.?"
+        rf"\b{_HOUSE_NUMBER}(?:[ \t]+{_DIRECTION})?(?:[ \t]+{_NAME_WORD}){{1,4}}[ \t]+(?:{suffixes})\b\.?"
         rf"(?:[ \t]+{_DIRECTION}\b\.?)?(?:,?[ \t]+{unit})*"
     )
     city = rf"{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,2}}"
@@ -68,7 +68,7 @@ def _patterns() -> tuple[re.Pattern[str], ...]:
         re.compile(street, re.IGNORECASE),
         # "P. O. Box 4182", "PO BOX 12", "Route 3 Box 271", "RR 2 Box 7", "Post Office Box 9"
         re.compile(
-            r"\b(?:p[ \t]?\.?[ \t]?o\.?[ \t]?|post[ \t]+office[ \t]+)(?:box|b[o0]x|b[o0]3|drawer)\b\.?"
+            r"\b(?:p[ \t]?\.?[ \t]?o\.?[ \t]?|post[ \t]+office[ \t]+)(?:box|b[o0]x|drawer)\b\.?"
             r"[ \t]*#?[ \t]*\d{1,6}"
             r"|\b(?:rural[ \t]+route|route|rr|hc)[ \t]+\d{1,4}[ \t]*,?[ \t]*box[ \t]*\d{1,6}",
             re.IGNORECASE,

@@ -45,8 +45,8 @@ _TIME = (
     r"|\d{1,2}\.\d{2}\.\d{2}(?:[ \t]?(?:[ap]\.?[ \t]?m\b\.?))?"
     r"|\d{1,2}(?:\.\d{2})?[ \t]?[ap]\.?[ \t]?m\b\.?"
 )
-# Right after a date, a time OCR misread: its colon as ";" or "'", or lost ("18240").
-_MISREAD_TIME = r"\d{1,2}[;'’]\d{2}(?:[:;'’]\d{2})?|\d{4,5}(?![\d.,/:])"
+# Right after a date, a time OCR misread: its colon as ";" or "'", or lost ("1824").
+_MISREAD_TIME = r"\d{1,2}[;'’]\d{2}(?:[:;'’]\d{2})?|(?:[01]\d|2[0-3])[0-5]\d(?![\d.,/:])"
 # On the same line, or first on the next ("Date: 07/05/2019\n14:26:08" on a receipt).
 _TIME_AFTER = (
     rf"(?:(?:[ \t]*(?:,|at|@|-)?[ \t]*|[ \t]*\n[ \t]*)(?:{_WEEKDAYS}\.?,?[ \t]+)?(?:{_TIME})"
@@ -94,7 +94,8 @@ def _noisy_month_start(word: str) -> int | None:
     """Where a misread month name starts in ``word`` (its end is the word's end)."""
     lower = word.lower()
     for month in _FULL_MONTHS:
-        for length in (len(month) - 1, len(month), len(month) + 1):
+        # Longest first: "DATEQctober" starts at its "Q", never at "ctober".
+        for length in (len(month) + 1, len(month), len(month) - 1):
             if length <= len(lower) and _within_one_edit(lower[-length:], month):
                 return len(lower) - length
     return None

@@ -28,7 +28,8 @@ _STAFF_CODE = r"(?:\d[\w-]*[ \t]+|(?-i:[A-Z]{2,6})[ \t]*-[ \t]*)?"
 # A word with a colon after it is the next field's label ("Nur Aina Trans: 20517").
 _VALUE_WORD = rf"{_NAME_WORD}(?![\w'’-]*:)"
 _NAME_AFTER_LABEL_RE = re.compile(
-    rf"(?:\b{_NAME_LABELS}(?![A-Za-z])[ \t]*[:,]?[ \t]*{_STAFF_CODE}"
+    # A title after the label is part of neither ("Dear Mr. Halvorsen").
+    rf"(?:\b{_NAME_LABELS}(?![A-Za-z])[ \t]*[:,]?[ \t]*(?:(?:mr|mrs|ms|miss|dr|prof)\.?[ \t]+)?{_STAFF_CODE}"
     rf"|^[ \t]*{_NAME_LABELS}[ \t]*[:*]?[ \t]*\n[ \t]*(?!{_NAME_LABELS}(?![A-Za-z])))"
     rf"({_VALUE_WORD}(?:[ \t]+(?:[A-Z]\.|{_VALUE_WORD})){{0,2}})\b",
     re.IGNORECASE | re.MULTILINE,
