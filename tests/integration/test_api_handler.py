@@ -8,18 +8,21 @@ Real Tesseract and the real model, as on AWS. The events are written by
 from __future__ import annotations
 
 import base64
+import contextlib
 import importlib.util
 import json
 import logging
 import struct
 import sys
 import zlib
+from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
 
 import pytest
 
 from image_anonymizer import api
+from image_anonymizer.catalogue import DEFAULT_ENTITIES
 from image_anonymizer.local_server import LocalContext
 from image_anonymizer.plans import PlanResolver
 from tests.conftest import EVENTS, load_event
@@ -481,3 +484,131 @@ def test_given_allow_and_deny_lists_then_logs_never_carry_their_entries(
     assert "done" in emitted and "DENY_LIST" in emitted, "the counts are logged"
     for secret in ("Reference", "Zanzibarish", "Quuxley", "7781"):
         assert secret not in emitted, f"{secret!r} leaked into logs or metrics"
+
+
+# ---------------------------------------------------------------- traces
+
+
+class StubSubsegment:
+    """Records everything the tracer hands a subsegment, as X-Ray would emit it."""
+
+    def __init__(self, emitted: list[str]) -> None:
+        self.emitted = emitted
+
+    def put_metadata(self, key: str, value: Any, namespace: str = "default") -> None:
+        self.emitted.append(f"metadata {namespace}/{key}: {json.dumps(value, default=repr)}")
+
+    def put_annotation(self, key: str, value: Any) -> None:
+        self.emitted.append(f"annotation {key}: {value!r}")
+
+    def add_exception(self, exception: BaseException, stack: Any, remote: bool = False) -> None:
+        self.emitted.append(f"exception {exception!r} {stack!r}")
+
+
+class StubProvider:
+    """Stands in for the X-Ray recorder behind Powertools' Tracer: the emitter."""
+
+    def __init__(self) -> None:
+        self.emitted: list[str] = []
+        self.subsegments: list[str] = []
+
+    @contextlib.contextmanager
+    def in_subsegment(self, name: str | None = None, **kwargs: Any) -> Iterator[StubSubsegment]:
+        self.subsegments.append(str(name))
+        yield StubSubsegment(self.emitted)
+
+    def put_metadata(self, key: str, value: Any, namespace: str | None = None) -> None:
+        StubSubsegment(self.emitted).put_metadata(key, value, namespace or "default")
+
+    def put_annotation(self, key: str, value: Any) -> None:
+        StubSubsegment(self.emitted).put_annotation(key, value)
+
+
+@pytest.mark.parametrize("name", ["analyze-image.json", "redact-image.json"])
+def test_given_an_image_with_an_email_and_a_phone_then_no_text_read_reaches_the_trace_emitter(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    provider = StubProvider()
+    monkeypatch.setattr(api.tracer, "provider", provider)
+    response = invoke(load_event(name))
+    assert response["statusCode"] == 200
+    if name == "analyze-image.json":
+        assert gen.EMAIL in response["body"], "the caller's own answer keeps the text"
+    route = "analyze_image" if name.startswith("analyze") else "redact_image"
+    assert provider.subsegments == [
+        "## lambda_handler",
+        f"## image_anonymizer.api.{route}",
+    ], "the tracer was not exercised"
+    assert provider.emitted, "nothing reached the stub emitter"
+    emitted = "\n".join(provider.emitted)
+    for secret in (gen.EMAIL, "maria.garcia", "example.com", "555-0132", "ocr_text"):
+        assert secret not in emitted, f"{secret!r} reached the trace"
+
+
+def test_given_a_failing_route_then_the_trace_carries_no_error_metadata(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    provider = StubProvider()
+    monkeypatch.setattr(api.tracer, "provider", provider)
+    monkeypatch.setattr(api.anonymizer, "ocr_engine", _FailingSecondReading(api.anonymizer.ocr_engine))
+    response = invoke(image_event("/redact-image", gen.png_bytes(), ocr_mode="fast", verify="true"))
+    assert response["statusCode"] == 500
+    assert not [line for line in provider.emitted if line.startswith("metadata")]
+    assert gen.EMAIL not in "\n".join(provider.emitted)
+
+
+# ---------------------------------------------------------------- fail-closed verification
+
+
+class _WanderingEmail:
+    """Reads the email at a new place on every reading, never under the paint: a
+    verification that keeps finding PII."""
+
+    name = "wandering"
+
+    def __init__(self) -> None:
+        self.reads = 0
+
+    def read(self, image: Any, languages: Any) -> Any:
+        from image_anonymizer.model import Box, LineKey, OcrWord
+
+        self.reads += 1
+        top = 10 + 45 * ((self.reads - 1) % 4)
+        return [OcrWord(gen.EMAIL, Box(10, top, 400, 30), 91.0, LineKey(1, 1, 1), "eng")]
+
+
+def test_given_verification_still_finds_pii_after_the_last_pass_then_500_verification_failed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    engine = _WanderingEmail()
+    monkeypatch.setattr(api.anonymizer, "ocr_engine", engine)
+    response = invoke(image_event("/redact-image", gen.png_bytes(), ocr_mode="fast", verify="true"))
+    assert engine.reads == 4, "the analysis, two covering passes and the reading after the last"
+    assert assert_error(response, 500, "verification_failed") == "The image could not be processed."
+    assert header(response, "content-type") == "application/json"
+    assert gen.EMAIL not in response["body"]
+
+
+# ---------------------------------------------------------------- types a language cannot detect
+
+
+def test_given_german_and_an_explicit_person_then_422_naming_the_type() -> None:
+    assert "PERSON" not in api.anonymizer.detector.supported_entities("de"), "a German model is installed"
+    response = invoke(image_event("/analyze-image", gen.png_bytes(), language="de", entities="PERSON"))
+    message = assert_error(response, 422, "unsupported_entity_type")
+    assert "PERSON" in message and "de" in message
+
+
+def test_given_german_and_the_default_types_then_the_answer_and_a_header_name_those_not_looked_for() -> None:
+    missing = sorted(DEFAULT_ENTITIES - api.anonymizer.detector.supported_entities("de"))
+    assert "PERSON" in missing
+    analyzed = invoke(image_event("/analyze-image", gen.png_bytes(), language="de", ocr_mode="fast"))
+    assert analyzed["statusCode"] == 200, analyzed["body"][:300]
+    assert json_body(analyzed)["unsupported_entities"] == missing
+    redacted = invoke(
+        image_event("/redact-image", gen.png_bytes(), language="de", ocr_mode="fast", verify="false")
+    )
+    assert redacted["statusCode"] == 200
+    assert header(redacted, "X-Unsupported-Entities") == ",".join(missing)
+    english = invoke(image_event("/redact-image", gen.png_bytes(), ocr_mode="fast", verify="false"))
+    assert header(english, "X-Unsupported-Entities") == ""

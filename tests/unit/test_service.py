@@ -6,9 +6,15 @@ import pytest
 from PIL import Image
 
 from image_anonymizer import service as service_module
+from image_anonymizer.catalogue import ENTITY_CATALOGUE
 from image_anonymizer.config import Settings
 from image_anonymizer.detection import Detection
-from image_anonymizer.errors import InvalidRequest, ProcessingFailed
+from image_anonymizer.errors import (
+    InvalidRequest,
+    ProcessingFailed,
+    UnsupportedEntityType,
+    VerificationFailed,
+)
 from image_anonymizer.languages import LanguageSpec
 from image_anonymizer.model import Box, LineKey, OcrWord
 from image_anonymizer.service import ImageAnonymizer, Options, token_cost
@@ -29,8 +35,12 @@ class FakeOcr:
 
 
 class FakeDetector:
-    def __init__(self, detections: list[Detection]) -> None:
+    def __init__(self, detections: list[Detection], supported: frozenset[str] | None = None) -> None:
         self.detections = detections
+        self.supported = ENTITY_CATALOGUE.keys() if supported is None else supported
+
+    def supported_entities(self, language: str) -> frozenset[str]:
+        return frozenset(self.supported)
 
     def detect(self, text: str, language: str, entities: object, score_threshold: float) -> list[Detection]:
         return self.detections
@@ -310,3 +320,115 @@ def test_given_excluded_email_then_it_is_still_asked_for_its_parts_and_then_drop
     assert analysis.findings == ()
     without_urls = Options.parse(entities="EMAIL_ADDRESS,PERSON", exclude_entities="EMAIL_ADDRESS")
     assert without_urls.asked_entities == {"PERSON"}
+
+
+# ---------------------------------------------------------------- fail-closed verification
+
+
+class WanderingOcr(FakeOcr):
+    """Reads the same email at a new place on every reading (so never under the paint
+    of the previous ones) for its first ``leaks`` readings; then reads nothing."""
+
+    name = "wandering"
+
+    def __init__(self, leaks: int) -> None:
+        super().__init__()
+        self.leaks = leaks
+        self.calls = 0
+
+    def read(self, image: Image.Image, languages: LanguageSpec) -> list[OcrWord]:
+        self.calls += 1
+        if self.calls > self.leaks:
+            return []
+        top = 10 + 40 * (self.calls - 1)
+        return [OcrWord("jo@example.com", Box(10, top, 140, 20), 91.0, LineKey(1, 1, 1), "eng")]
+
+
+class EmailDetector(FakeDetector):
+    """Finds the email wherever the text starts with it."""
+
+    def detect(self, text: str, language: str, entities: object, score_threshold: float) -> list[Detection]:
+        return [Detection("EMAIL_ADDRESS", 0, 14, 1.0, "email")] if text.startswith("jo@") else []
+
+
+TALL_PNG = encode(Image.new("RGB", (300, 300), "white"), "PNG")
+
+
+def wandering(leaks: int) -> tuple[ImageAnonymizer, WanderingOcr]:
+    engine = WanderingOcr(leaks)
+    anonymizer = ImageAnonymizer(
+        Settings(tessdata_dir="/nonexistent"),
+        ocr_engine=engine,
+        detector=EmailDetector([]),  # type: ignore[arg-type]
+    )
+    return anonymizer, engine
+
+
+def test_given_verification_keeps_finding_pii_after_the_last_pass_then_verification_failed() -> None:
+    # The analysis, two covering verification passes, and the reading after the last:
+    # that one still finds the email, so the image is never returned.
+    anonymizer, engine = wandering(leaks=10)
+    with pytest.raises(VerificationFailed) as raised:
+        anonymizer.redact(TALL_PNG, Options.parse(ocr_mode="fast", verify="true"))
+    assert raised.value.code == "verification_failed"
+    assert engine.calls == 4, "the analysis, two covering passes, one reading after the last"
+    assert "jo@example.com" not in raised.value.message and "example" not in raised.value.message
+
+
+def test_given_the_reading_after_the_last_covering_pass_is_clean_then_the_image_is_returned() -> None:
+    anonymizer, engine = wandering(leaks=3)  # the analysis and two verification passes see it
+    result = anonymizer.redact(TALL_PNG, Options.parse(ocr_mode="fast", verify="true"))
+    assert engine.calls == 4, "read again after the last covering pass"
+    report = result.analysis.verification.to_dict()
+    assert (report["status"], report["added"], report["passes"]) == ("covered", 2, 3)
+    assert report["last_pass_clean"] is True
+    out = decode(result.image)
+    for top in (10, 50, 90):  # every place the email was read is painted
+        assert out.getpixel((80, top + 10)) == (0, 0, 0)
+
+
+# ---------------------------------------------------------------- types the language cannot detect
+
+
+def no_names(detections: list[Detection] | None = None) -> ImageAnonymizer:
+    return ImageAnonymizer(
+        Settings(tessdata_dir="/nonexistent"),
+        ocr_engine=FakeOcr(WORDS),
+        detector=FakeDetector(detections or [], ENTITY_CATALOGUE.keys() - {"PERSON", "NRP"}),  # type: ignore[arg-type]
+    )
+
+
+def test_given_an_explicit_type_the_language_cannot_detect_then_unsupported_entity_type_naming_it() -> None:
+    with pytest.raises(UnsupportedEntityType) as raised:
+        no_names().analyze(PNG, Options.parse(language="de", entities="PERSON,EMAIL_ADDRESS"))
+    assert raised.value.code == "unsupported_entity_type"
+    assert "PERSON" in raised.value.message and "EMAIL_ADDRESS" not in raised.value.message
+    assert "'de'" in raised.value.message
+
+
+def test_given_a_default_request_then_the_types_not_looked_for_are_reported() -> None:
+    anonymizer = no_names([Detection("EMAIL_ADDRESS", 0, 14, 1.0, "email")])
+    analysis = anonymizer.analyze(PNG, Options.parse(language="de"))
+    assert analysis.unsupported_entities == ("NRP", "PERSON")
+    assert analysis.to_dict()["unsupported_entities"] == ["NRP", "PERSON"]
+    assert analysis.entity_counts() == {"EMAIL_ADDRESS": 1}
+    excluded = anonymizer.analyze(PNG, Options.parse(language="de", exclude_entities="NRP"))
+    assert excluded.unsupported_entities == ("PERSON",), "an excluded type is not reported"
+    assert make(FakeOcr(WORDS), []).analyze(PNG, Options.parse()).to_dict()["unsupported_entities"] == []
+
+
+# ---------------------------------------------------------------- what may be stored
+
+
+def test_given_with_text_false_then_the_findings_carry_no_text_read_from_the_image() -> None:
+    analysis = make(FakeOcr(WORDS), [Detection("EMAIL_ADDRESS", 0, 14, 1.0, "email")]).analyze(
+        PNG, Options.parse(ocr_mode="fast")
+    )
+    full, stored = analysis.to_dict(), analysis.to_dict(with_text=False)
+    assert full["entities"][0]["text"] == "jo@example.com" and "jo@example.com" in full["ocr_text"]
+    assert "ocr_text" not in stored and all("text" not in e for e in stored["entities"])
+    assert "jo@example.com" not in repr(stored) and "total" not in repr(stored)
+    entity = stored["entities"][0]
+    assert (entity["entity_type"], entity["score"], entity["page"]) == ("EMAIL_ADDRESS", 1.0, 0)
+    assert entity["bbox"] == full["entities"][0]["bbox"] and entity["boxes"]
+    assert stored["entity_counts"] == {"EMAIL_ADDRESS": 1} and stored["pages"] == full["pages"]

@@ -52,6 +52,11 @@ class QuietDetector:
     def warm_up(self, language: str) -> None:
         return None
 
+    def supported_entities(self, language: str) -> frozenset[str]:
+        from image_anonymizer.catalogue import ENTITY_CATALOGUE
+
+        return frozenset(ENTITY_CATALOGUE)
+
     def detect(self, text: str, language: str, entities: object, score_threshold: float) -> list[object]:
         return []
 

@@ -29,7 +29,7 @@ from . import errors, request_lists
 from .catalogue import describe
 from .jobs import JobStore
 from .plans import MB, PlanResolver, plan_limit_bytes
-from .service import ImageAnonymizer, Options
+from .service import ImageAnonymizer, Options, parse_flag
 from .uploads import JobNotFound, UploadService
 
 # Domain error code → HTTP status. The only place that knows both.
@@ -38,10 +38,12 @@ STATUS_BY_CODE: dict[str, int] = {
     errors.UnknownEntityType.code: 400,
     errors.UnknownLanguage.code: 400,
     errors.LanguageNotInstalled.code: 422,
+    errors.UnsupportedEntityType.code: 422,
     errors.UnsupportedImage.code: 415,
     errors.ImageTooLarge.code: 413,
     errors.UnprocessableImage.code: 422,
     errors.ProcessingFailed.code: 500,
+    errors.VerificationFailed.code: 500,
     errors.NotConfigured.code: 501,
     JobNotFound.code: 404,
 }
@@ -76,6 +78,8 @@ def _build_uploads() -> UploadService | None:
 
 
 logger = Logger()
+# Every capture below passes capture_response=False and capture_error=False: an answer
+# holds the OCR text and each entity's text, and X-Ray metadata keeps them for 30 days.
 tracer = Tracer()
 metrics = Metrics()
 app = APIGatewayRestResolver(enable_validation=True)
@@ -162,7 +166,7 @@ def entities() -> dict[str, Any]:
 
 
 @app.post("/analyze-image")
-@tracer.capture_method
+@tracer.capture_method(capture_response=False, capture_error=False)
 def analyze_image(
     image: Annotated[UploadFile, File(description="The image: JPEG, PNG, TIFF, BMP, WebP or GIF")],
     language: Annotated[str, Form()] = "en",
@@ -183,7 +187,7 @@ def analyze_image(
 
 
 @app.post("/redact-image")
-@tracer.capture_method
+@tracer.capture_method(capture_response=False, capture_error=False)
 def redact_image(
     image: Annotated[UploadFile, File(description="The image: JPEG, PNG, TIFF, BMP, WebP or GIF")],
     language: Annotated[str, Form()] = "en",
@@ -224,6 +228,7 @@ def redact_image(
             "X-Pages": str(len(analysis.pages)),
             "X-Verification": analysis.verification.status,
             "X-Verification-Added": str(analysis.verification.added),
+            "X-Unsupported-Entities": ",".join(analysis.unsupported_entities),
             "Cache-Control": "no-store",
         },
     )
@@ -243,6 +248,8 @@ class UploadRequest(BaseModel):
     # Any items: a non-string entry is refused by Options.parse with its own message.
     allow_list: list[Any] | str | None = None
     deny_list: list[Any] | str | None = None
+    # Stores each finding's text and the OCR text in the findings JSON: PII at rest.
+    store_text: bool | str | None = None
 
 
 @app.post("/uploads")
@@ -276,6 +283,8 @@ def create_upload(request: UploadRequest):
         chosen["allow_list"] = request_lists.to_json(options.allow_list)
     if options.deny_list:
         chosen["deny_list"] = request_lists.to_json(options.deny_list)
+    if parse_flag(request.store_text, "store_text"):
+        chosen["store_text"] = "true"
     answer = service.create(plan, request.filename, chosen)
     logger.info("upload created", extra={"job_id": answer["job_id"], "plan": plan})
     return Response(status_code=201, content_type="application/json", body=answer)
@@ -373,7 +382,7 @@ def handle_unexpected(error: Exception) -> Response[dict[str, str]]:
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, log_event=False)
-@tracer.capture_lambda_handler
+@tracer.capture_lambda_handler(capture_response=False, capture_error=False)
 @metrics.log_metrics
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return app.resolve(event, context)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .catalogue import DEFAULT_SCORE_THRESHOLD, describe
 from .drop_folder import write_atomically
-from .errors import AnonymizerError, ProcessingFailed
+from .errors import AnonymizerError, ProcessingFailed, VerificationFailed
 from .formats import SUPPORTED_FORMATS, detect_format
 from .plans import PLAN_LIMITS
 from .redaction import FILL_COLORS
@@ -35,7 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return result
     except (_BadInput, AnonymizerError) as error:
         message = error.message if isinstance(error, AnonymizerError) else str(error)
-        internal = isinstance(error, ProcessingFailed)
+        internal = isinstance(error, (ProcessingFailed, VerificationFailed))
         print(f"image-anonymizer: {message}", file=sys.stderr)
         return EXIT_FAILED if internal else EXIT_BAD_INPUT
     except KeyboardInterrupt:
@@ -58,7 +58,12 @@ def _parser() -> argparse.ArgumentParser:
     redact.add_argument("images", type=Path, nargs="+", help="image files or folders of images")
     redact.add_argument("-o", "--output", type=Path, required=True, help="folder for the redacted files")
     redact.add_argument("--fill-color", default="black", choices=sorted(FILL_COLORS))
-    redact.add_argument("--findings", action="store_true", help="also write <name>.json with the findings")
+    redact.add_argument(
+        "--findings",
+        action="store_true",
+        help="also write <name>.json with the findings: types, boxes, scores and counts, no text",
+    )
+    _add_findings_text_option(redact)
     _add_detection_options(redact)
     _add_verify_option(redact)
     redact.set_defaults(run=_redact)
@@ -80,6 +85,7 @@ def _parser() -> argparse.ArgumentParser:
     watch.add_argument("--fill-color", default="black", choices=sorted(FILL_COLORS))
     _add_detection_options(watch)
     _add_verify_option(watch)
+    _add_findings_text_option(watch)
     watch.set_defaults(run=_watch)
 
     entities = commands.add_parser("entities", help="list the entity types that can be detected")
@@ -120,6 +126,15 @@ def _add_detection_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--deny-list-file", type=Path, default=None, metavar="FILE", help="denied words, one per line"
+    )
+
+
+def _add_findings_text_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--findings-with-text",
+        action="store_true",
+        help="the findings JSON also keeps each finding's text and the OCR text: "
+        "this STORES PERSONAL DATA on disk (implies --findings)",
     )
 
 
@@ -220,16 +235,18 @@ def _redact(args: argparse.Namespace) -> int:
             failures += 1
             message = error.message if isinstance(error, AnonymizerError) else str(error)
             print(f"image-anonymizer: {source}: {message}", file=sys.stderr)
-            worst = max(worst, EXIT_FAILED if isinstance(error, ProcessingFailed) else EXIT_BAD_INPUT)
+            internal = isinstance(error, (ProcessingFailed, VerificationFailed))
+            worst = max(worst, EXIT_FAILED if internal else EXIT_BAD_INPUT)
             continue
         target = _output_path(args.output, relative, data)
         target.parent.mkdir(parents=True, exist_ok=True)
         write_atomically(target, result.image)
         summary = result.analysis.to_dict()
-        if args.findings:
+        if args.findings or args.findings_with_text:
+            stored = result.analysis.to_dict(with_text=args.findings_with_text)
             write_atomically(
                 target.with_name(target.name + ".json"),
-                json.dumps(summary, indent=2, ensure_ascii=False).encode(),
+                json.dumps(stored, indent=2, ensure_ascii=False).encode(),
             )
         counts = ", ".join(f"{k} {v}" for k, v in summary["entity_counts"].items()) or "nothing found"
         redacted = len(summary["entities"])
@@ -265,7 +282,13 @@ def _watch(args: argparse.Namespace) -> int:
         raise _BadInput(f"{args.inbox} is not a folder")
     args.outbox.mkdir(parents=True, exist_ok=True)
     try:
-        folder = DropFolder(args.inbox, args.outbox, ImageAnonymizer(), options)  # type: ignore[arg-type]
+        folder = DropFolder(
+            args.inbox,
+            args.outbox,
+            ImageAnonymizer(),
+            options,  # type: ignore[arg-type]
+            store_text=args.findings_with_text,
+        )
     except ValueError as error:
         raise _BadInput(str(error)) from None
 

@@ -1,7 +1,8 @@
 """``image-anonymizer watch INBOX OUTBOX``: the drop folder on a plain file system.
 
 A file that appears in INBOX (and has stopped growing) is redacted into OUTBOX under
-the same relative path, with ``<name>.json`` holding its findings; the original is
+the same relative path, with ``<name>.json`` holding its findings (types, boxes, scores,
+pages and counts: the text read only with ``store_text``, ``--findings-with-text``); the original is
 removed only after both are written (each to a temporary name, then renamed), so
 stopping and starting again loses nothing: what is still in INBOX is done again.
 A file that cannot be redacted is moved to ``OUTBOX/failed/`` with ``<name>.error.json``.
@@ -46,12 +47,20 @@ def write_atomically(target: Path, data: bytes) -> None:
 
 
 class DropFolder:
-    def __init__(self, inbox: Path, outbox: Path, anonymizer: ImageAnonymizer, options: Options) -> None:
+    def __init__(
+        self,
+        inbox: Path,
+        outbox: Path,
+        anonymizer: ImageAnonymizer,
+        options: Options,
+        store_text: bool = False,
+    ) -> None:
         if inbox.resolve() == outbox.resolve() or outbox.resolve().is_relative_to(inbox.resolve()):
             raise ValueError("OUTBOX must not be INBOX nor inside it")
         self.inbox, self.outbox = inbox, outbox
         self._anonymizer = anonymizer
         self._options = options
+        self._store_text = store_text  # the findings JSON keeps the text read: PII at rest
         self._sizes: dict[Path, int] = {}
 
     def clean_partial_writes(self) -> int:
@@ -94,7 +103,7 @@ class DropFolder:
             source.unlink()
             return DropResult(source, "failed", target)
         target = self.outbox / relative
-        summary = redaction.analysis.to_dict()
+        summary = redaction.analysis.to_dict(with_text=self._store_text)
         write_atomically(target, redaction.image)
         write_atomically(
             target.with_name(target.name + ".json"),

@@ -31,6 +31,12 @@ class UnknownLanguage(InvalidRequest):
     code = "unknown_language"
 
 
+class UnsupportedEntityType(AnonymizerError):
+    """A requested entity type that the chosen language cannot detect on this host."""
+
+    code = "unsupported_entity_type"
+
+
 class LanguageNotInstalled(AnonymizerError):
     """A known language whose OCR data is missing on this host."""
 
@@ -59,6 +65,13 @@ class ProcessingFailed(AnonymizerError):
     """An unexpected failure between decoding and encoding: fail closed."""
 
     code = "internal_error"
+
+
+class VerificationFailed(AnonymizerError):
+    """The redacted page still showed PII after the last verification pass allowed:
+    fail closed, never return that image."""
+
+    code = "verification_failed"
 
 
 class NotConfigured(AnonymizerError):

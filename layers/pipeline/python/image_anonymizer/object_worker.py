@@ -20,7 +20,7 @@ from botocore.exceptions import ClientError
 
 from .errors import AnonymizerError, ProcessingFailed
 from .jobs import JobStore
-from .service import ImageAnonymizer, Options
+from .service import ImageAnonymizer, Options, parse_flag
 
 EVENT_SOURCE = "image-anonymizer"
 REDACTED, FAILED_EVENT = "Image Redacted", "Image Redaction Failed"
@@ -35,6 +35,9 @@ _OPTION_NAMES = (
     "allow_list",
     "deny_list",
 )
+# Not a redaction option: whether the findings JSON keeps the text read (PII at rest).
+STORE_TEXT = "store_text"
+_ACCEPTED_NAMES = (*_OPTION_NAMES, STORE_TEXT)
 
 
 @dataclass(frozen=True)
@@ -125,7 +128,7 @@ def requests_from_message(body: str) -> Iterator[ObjectRequest]:
             etag=message.get("etag"),
             output_key=message.get("output_key"),
             keep_original=message.get("keep_original"),
-            options={k: _option_text(v) for k, v in options.items() if k in _OPTION_NAMES},
+            options={k: _option_text(v) for k, v in options.items() if k in _ACCEPTED_NAMES},
         )
         return
     raise PoisonMessage("message is neither an S3 notification nor a redaction request")
@@ -174,7 +177,7 @@ class ObjectWorker:
         self._jobs = jobs
         self.layout = layout or Layout()
         self._keep_originals = keep_originals
-        self._defaults = {k: v for k, v in (defaults or {}).items() if k in _OPTION_NAMES and v}
+        self._defaults = {k: v for k, v in (defaults or {}).items() if k in _ACCEPTED_NAMES and v}
 
     def with_etag(self, request: ObjectRequest) -> ObjectRequest | None:
         """Fill in the ETag (the idempotency key needs it); ``None`` if the object is gone."""
@@ -218,13 +221,15 @@ class ObjectWorker:
         }
         try:
             options = Options.parse(**{k: raw_options.get(k) for k in _OPTION_NAMES})
+            store_text = bool(parse_flag(raw_options.get(STORE_TEXT), STORE_TEXT))
             result = self._anonymizer.redact(data, options)
         except ProcessingFailed:
             raise  # transient or unknown: let the queue retry, then dead-letter it
         except AnonymizerError as error:
             return self._fail(request, job_id, error, data, started)
         findings_key = output_key + ".json"
-        summary = result.analysis.to_dict()
+        # Types, boxes, scores, pages and counts; the text read only when asked for.
+        summary = result.analysis.to_dict(with_text=store_text)
         self._s3.put_object(
             Bucket=request.bucket, Key=output_key, Body=result.image, ContentType=result.content_type
         )
@@ -299,10 +304,10 @@ class ObjectWorker:
 
 def _metadata_options(metadata: dict[str, str]) -> dict[str, str]:
     """Options riding on the object: x-amz-meta-fill-color, -entities, -language,
-    -score-threshold, -ocr-mode, -verify, -exclude-entities, and -allow-list and
-    -deny-list as JSON arrays (S3 allows 2 KB of user metadata in all, US-ASCII)."""
+    -score-threshold, -ocr-mode, -verify, -exclude-entities, -store-text, and -allow-list
+    and -deny-list as JSON arrays (S3 allows 2 KB of user metadata in all, US-ASCII)."""
     options = {}
-    for name in _OPTION_NAMES:
+    for name in _ACCEPTED_NAMES:
         value = metadata.get(name.replace("_", "-")) or metadata.get(name)
         if value:
             options[name] = value

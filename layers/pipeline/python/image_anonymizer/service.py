@@ -20,7 +20,13 @@ from . import catalogue, formats, mapping, ocr, redaction, request_lists
 from .catalogue import DEFAULT_SCORE_THRESHOLD, validate_entities
 from .config import Settings
 from .detection import Detection, Detector
-from .errors import AnonymizerError, InvalidRequest, ProcessingFailed
+from .errors import (
+    AnonymizerError,
+    InvalidRequest,
+    ProcessingFailed,
+    UnsupportedEntityType,
+    VerificationFailed,
+)
 from .languages import LanguageSpec, parse_language, require_installed
 from .model import Box, Finding
 from .verification import (
@@ -102,7 +108,7 @@ class Options:
             entities=validate_entities(_entity_names(entities, "entities")),
             fill_color=redaction.parse_fill_color(fill_color),
             ocr_mode=_parse_ocr_mode(ocr_mode),
-            verify=_parse_verify(verify),
+            verify=parse_flag(verify, "verify"),
             exclude_entities=validate_entities(_entity_names(exclude_entities, "exclude_entities")),
             allow_list=request_lists.parse_list(allow_list, "allow_list"),
             deny_list=request_lists.parse_list(deny_list, "deny_list"),
@@ -135,6 +141,8 @@ class Analysis:
     ocr_mode: str = "thorough"
     timings: dict[str, float] = field(default_factory=dict)
     verification: Verification = SKIPPED
+    # Types a default request could not look for: the language cannot detect them here.
+    unsupported_entities: tuple[str, ...] = ()
 
     @property
     def findings(self) -> tuple[tuple[int, Finding], ...]:
@@ -155,13 +163,16 @@ class Analysis:
             counts[finding.entity_type] = counts.get(finding.entity_type, 0) + 1
         return dict(sorted(counts.items()))
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, with_text: bool = True) -> dict[str, Any]:
+        """The API's JSON. ``with_text=False``: what may be stored, types, boxes, scores,
+        pages and counts, without any text read from the image (no ``text`` per entity,
+        no ``ocr_text``)."""
         first = self.pages[0]
-        return {
+        answer: dict[str, Any] = {
             "entities": [
                 {
                     "entity_type": f.entity_type,
-                    "text": f.text,
+                    **({"text": f.text} if with_text else {}),
                     "score": f.score,
                     "bbox": f.bbox.to_dict(),
                     "boxes": [b.to_dict() for b in f.boxes],
@@ -195,7 +206,11 @@ class Analysis:
             "tokens": self.tokens,
             "timings_ms": {k: round(v * 1000, 1) for k, v in self.timings.items()},
             "verification": self.verification.to_dict(),
+            "unsupported_entities": list(self.unsupported_entities),
         }
+        if not with_text:
+            del answer["ocr_text"]
+        return answer
 
 
 @dataclass(frozen=True)
@@ -248,8 +263,8 @@ _TRUE = ("true", "1", "yes", "on")
 _FALSE = ("false", "0", "no", "off")
 
 
-def _parse_verify(value: bool | str | None) -> bool | None:
-    """``true``/``false`` (also 1/0, yes/no, on/off); ``None`` or empty: the mode's default."""
+def parse_flag(value: bool | str | None, name: str) -> bool | None:
+    """``true``/``false`` (also 1/0, yes/no, on/off); ``None`` or empty: not given."""
     if value is None or isinstance(value, bool):
         return value
     text = str(value).strip().lower()
@@ -259,7 +274,7 @@ def _parse_verify(value: bool | str | None) -> bool | None:
         return True
     if text in _FALSE:
         return False
-    raise InvalidRequest("verify must be true or false.")
+    raise InvalidRequest(f"{name} must be true or false.")
 
 
 def _parse_threshold(value: float | str | None) -> float:
@@ -327,6 +342,7 @@ class ImageAnonymizer:
 
     def _analyze(self, decoded: formats.DecodedImage, options: Options) -> Analysis:
         require_installed(options.language, self.settings.tessdata_dir)
+        unsupported = self._unsupported(options)
         timings = {"ocr": 0.0, "detection": 0.0}
         pages: list[PageAnalysis] = []
         for index, page in enumerate(decoded.pages):
@@ -353,7 +369,25 @@ class ImageAnonymizer:
             ocr_engine=self.ocr_engine.name,
             ocr_mode=options.ocr_mode,
             timings=timings,
+            unsupported_entities=unsupported,
         )
+
+    def _unsupported(self, options: Options) -> tuple[str, ...]:
+        """The types looked for that the language cannot detect here (a type found by
+        NER without a spaCy model for the language, a pattern registered for English
+        only). Named explicitly in ``entities``: refused, naming them. Asked for by
+        default: returned, for the answer to report."""
+        wanted = options.detected_entities
+        looked_for = catalogue.DEFAULT_ENTITIES if wanted is None else wanted
+        language = options.language.primary
+        missing = tuple(sorted(looked_for - self.detector.supported_entities(language)))
+        if missing and options.entities is not None:
+            raise UnsupportedEntityType(
+                f"Language '{language}' cannot detect {', '.join(missing)} on this server. "
+                "Leave them out of entities, or ask for the default types to be told which "
+                "types were not looked for (unsupported_entities)."
+            )
+        return missing
 
     def _findings(self, text: mapping.PageText, page: Image.Image, options: Options) -> list[Finding]:
         """The detector's findings in a page's text, and in its label/value pairs (a value
@@ -439,12 +473,14 @@ class ImageAnonymizer:
     ) -> tuple[Image.Image, tuple[Finding, ...], Verification]:
         """Read the redacted page again (one fast Tesseract pass, in memory, over its
         ``readable_view``) with the same detector and options; cover whatever is found
-        that is not already under the paint, and read once more if something was.
+        that is not already under the paint, and read once more after each covering
+        pass. Up to ``MAX_PASSES`` passes may cover; if the reading after the last of
+        them still finds something, fail closed: ``VerificationFailed``, no image.
         Returns the page as it will be encoded, the findings added, and the outcome."""
         painted = list(painted)
         added: list[Finding] = []
-        passes, last_pass_clean = 0, False
-        while passes < MAX_PASSES:
+        passes = covering = 0
+        while True:
             passes += 1
             view = readable_view(page, painted)
             words = ocr.read_page(self.ocr_engine, view, options.language, "fast")
@@ -459,14 +495,20 @@ class ImageAnonymizer:
                 )
             ]
             if not new:
-                last_pass_clean = True
                 break
+            if covering == MAX_PASSES:
+                # Counts only: the message must never carry what was read.
+                raise VerificationFailed(
+                    f"The redacted image still showed {len(new)} finding(s) after {MAX_PASSES} "
+                    "verification passes; it was not returned."
+                )
+            covering += 1
             added += new
             painted += [box for finding in new for box in finding.boxes]
             # From the original page: the same pixels as painting the new boxes over
             # the first redaction, without quantising a palette page twice.
             redacted = redaction.redact_page(page, painted, options.fill_color, palette)
         outcome = Verification(
-            performed=True, clean=not added, added=len(added), passes=passes, last_pass_clean=last_pass_clean
+            performed=True, clean=not added, added=len(added), passes=passes, last_pass_clean=True
         )
         return redacted, tuple(added), outcome

@@ -19,7 +19,8 @@ from . import redaction
 from .detection.lexicon import is_known_name
 from .model import Box, Finding
 
-# A verification pass that still finds something is followed by at most one more.
+# Verification passes that may cover something; each is followed by another reading,
+# and a reading after the last of them that still finds something fails the request.
 MAX_PASSES = 2
 
 
@@ -29,9 +30,10 @@ class Verification:
 
     ``clean``: the first re-reading found nothing the analysis had left readable (the
     output is exactly the unverified one). ``added``: findings covered because of it.
-    ``passes``: re-readings made (a second only when the first added something).
-    ``last_pass_clean``: the last re-reading found nothing new; false only when the
-    second pass still found something (covered too, but not read again).
+    ``passes``: re-readings made (another after each one that added something).
+    ``last_pass_clean``: the last re-reading found nothing new. Always true of an
+    image returned: when the reading after the last covering pass still finds
+    something, the service raises ``VerificationFailed`` instead (fail closed).
     """
 
     performed: bool
