@@ -276,6 +276,9 @@ def _watch(args: argparse.Namespace) -> int:
         raise _BadInput(str(error)) from None
 
     def report(result: DropResult) -> None:
+        if result.status == "waiting":
+            print(f"{result.source.name}: waiting, it looks incomplete ({result.reason})", flush=True)
+            return
         print(
             f"{result.source.name}: {result.status} -> {result.target} ({result.entities} entities)",
             flush=True,
