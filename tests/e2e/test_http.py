@@ -244,3 +244,24 @@ def test_given_an_unknown_route_then_403_as_api_gateway_answers(base_url: str) -
     reply = request("GET", f"{base_url}/nope", headers={"x-api-key": API_KEY})
     assert reply.status == 403
     assert reply.json() == {"message": "Missing Authentication Token"}
+
+
+def test_given_an_idle_connection_then_the_cli_server_still_answers_others(base_url: str) -> None:
+    host, port = base_url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=5) as idle:
+        idle.sendall(b"POST /redact-image HTTP/1.1\r\n")  # and nothing more
+        started = time.monotonic()
+        assert request("GET", f"{base_url}/health").status == 200
+        assert time.monotonic() - started < 5
+
+
+def test_given_content_length_minus_one_then_400_and_the_cli_server_still_answers(base_url: str) -> None:
+    host, port = base_url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(
+            f"POST /redact-image HTTP/1.1\r\nx-api-key: {API_KEY}\r\nContent-Type: image/png\r\n"
+            "Content-Length: -1\r\n\r\n".encode()
+        )
+        reply = sock.recv(4096)  # the stream stays open: the server must answer, not read to its end
+    assert reply.startswith(b"HTTP/1.1 400 ")
+    assert request("GET", f"{base_url}/health").status == 200

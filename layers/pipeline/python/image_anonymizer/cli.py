@@ -75,6 +75,12 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--plan", default="basic", choices=sorted(PLAN_LIMITS), help="the key's plan (size cap)"
     )
+    serve.add_argument(
+        "--workers", type=_positive_int, default=4, help="connections served at once (default 4)"
+    )
+    serve.add_argument(
+        "--timeout", type=float, default=30.0, help="seconds a socket read may wait (default 30)"
+    )
     serve.set_defaults(run=_serve)
 
     watch = commands.add_parser("watch", help="redact what appears in INBOX into OUTBOX, until stopped")
@@ -293,6 +299,9 @@ def _watch(args: argparse.Namespace) -> int:
         raise _BadInput(str(error)) from None
 
     def report(result: DropResult) -> None:
+        if result.status == "waiting":
+            print(f"{result.source.name}: waiting, it looks incomplete ({result.reason})", flush=True)
+            return
         print(
             f"{result.source.name}: {result.status} -> {result.target} ({result.entities} entities)",
             flush=True,
@@ -308,10 +317,17 @@ def _watch(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _positive_int(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
+
+
 def _serve(args: argparse.Namespace) -> int:
     from .local_server import serve
 
-    serve(args.host, args.port, args.api_key, args.plan)
+    serve(args.host, args.port, args.api_key, args.plan, workers=args.workers, timeout=args.timeout)
     return EXIT_OK
 
 

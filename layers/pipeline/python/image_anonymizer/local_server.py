@@ -4,18 +4,30 @@ Each HTTP request becomes an API Gateway REST proxy event, handed to the same
 ``lambda_handler`` that runs on AWS; the answer follows API Gateway's rules
 (binary media types, the 6 MB Lambda payload, API keys), so what works with
 curl here works against the deployed stage.
+
+Connections are served by a bounded pool of threads (``workers``); one more waits
+for a free thread up to ``queue_timeout`` seconds, then gets 503. Every socket read
+has a timeout, so an idle or slow client holds one thread, never the server. The
+request's framing and API key are checked from its headers alone, before a byte of
+the body is read: a missing ``Content-Length`` on a POST is 411, a malformed one 400,
+one over the 10 MB cap 413, a wrong key 403; each of these closes the connection
+instead of reading (or draining) what the client declared.
 """
 
 from __future__ import annotations
 
 import base64
 import fnmatch
+import hmac
 import json
+import re
+import socket
+import threading
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, HTTPServer
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -24,6 +36,11 @@ BINARY_MEDIA_TYPES = ("multipart/form-data", "image/*")
 LAMBDA_PAYLOAD_LIMIT = 6 * 1024 * 1024
 API_GATEWAY_PAYLOAD_LIMIT = 10 * 1024 * 1024
 KEYLESS_PATHS = ("/health",)
+DEFAULT_WORKERS = 4
+DEFAULT_TIMEOUT = 30.0  # seconds a socket read may wait
+DEFAULT_QUEUE_TIMEOUT = 10.0  # seconds a connection may wait for a free worker
+BODY_DEADLINE_FACTOR = 4  # the whole body must arrive within this many timeouts
+_DIGITS = re.compile(r"[0-9]{1,12}")
 ROUTES = {
     ("POST", "/analyze-image"),
     ("POST", "/redact-image"),
@@ -109,9 +126,51 @@ class LocalContext:
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 
 
-def make_request_handler(handler: Handler, api_key: str | None, plan: str) -> type[BaseHTTPRequestHandler]:
+class _BadLength(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status, self.message = status, message
+
+
+def declared_length(method: str, headers: Any) -> int:
+    """The body's length from ``Content-Length``, validated; raises ``_BadLength``."""
+    if headers.get("Transfer-Encoding"):
+        raise _BadLength(411, "Length Required")
+    values = headers.get_all("Content-Length") or []
+    if not values:
+        if method == "POST":
+            raise _BadLength(411, "Length Required")
+        return 0
+    if len(set(v.strip() for v in values)) != 1 or not _DIGITS.fullmatch(values[0].strip()):
+        raise _BadLength(400, "Bad Request: invalid Content-Length")
+    length = int(values[0].strip())
+    if length > API_GATEWAY_PAYLOAD_LIMIT:
+        raise _BadLength(413, "Request Entity Too Large")
+    return length
+
+
+def key_matches(provided: str | None, expected: str) -> bool:
+    """Constant-time comparison of the x-api-key header with the server's key."""
+    given = (provided or "").encode("utf-8", "surrogateescape")
+    return hmac.compare_digest(given, expected.encode("utf-8", "surrogateescape"))
+
+
+def make_request_handler(
+    handler: Handler, api_key: str | None, plan: str, socket_timeout: float = DEFAULT_TIMEOUT
+) -> type[BaseHTTPRequestHandler]:
     class ApiGatewayEmulator(BaseHTTPRequestHandler):
         server_version = "image-anonymizer"
+        protocol_version = "HTTP/1.1"
+        timeout = socket_timeout  # StreamRequestHandler.setup applies it to the socket
+
+        def handle_expect_100(self) -> bool:
+            # "100 Continue" only once the headers have passed every check (see _read_body).
+            return True
+
+        def end_headers(self) -> None:
+            # One request per connection, so that a kept-alive idle client holds no thread.
+            self.send_header("Connection", "close")
+            super().end_headers()
 
         def do_GET(self) -> None:
             self._handle("GET")
@@ -119,18 +178,29 @@ def make_request_handler(handler: Handler, api_key: str | None, plan: str) -> ty
         def do_POST(self) -> None:
             self._handle("POST")
 
+        def _refuse(self, status: int, message: str) -> None:
+            """Answer from the headers alone and close: the body is never read."""
+            self._reply(status, {"message": message})
+
         def _handle(self, method: str) -> None:
             path = urlsplit(self.path).path
-            length = int(self.headers.get("Content-Length") or 0)
-            if length > API_GATEWAY_PAYLOAD_LIMIT:
-                self._reply(413, {"message": "Request Entity Too Large"})
+            try:
+                length = declared_length(method, self.headers)
+            except _BadLength as error:
+                self._refuse(error.status, error.message)
                 return
-            body = self.rfile.read(length) if length else b""
             if not any(method == m and fnmatch.fnmatch(path, p) for m, p in ROUTES):
-                self._reply(403 if api_key else 404, {"message": "Missing Authentication Token"})
+                self._refuse(403 if api_key else 404, "Missing Authentication Token")
                 return
-            if api_key and path not in KEYLESS_PATHS and self.headers.get("x-api-key") != api_key:
-                self._reply(403, {"message": "Forbidden"})
+            if (
+                api_key
+                and path not in KEYLESS_PATHS
+                and not key_matches(self.headers.get("x-api-key"), api_key)
+            ):
+                self._refuse(403, "Forbidden")
+                return
+            body = self._read_body(length)
+            if body is None:
                 return
             headers = {k.lower(): v for k, v in self.headers.items()}
             event = build_event(
@@ -139,8 +209,35 @@ def make_request_handler(handler: Handler, api_key: str | None, plan: str) -> ty
             if len(json.dumps(event)) > LAMBDA_PAYLOAD_LIMIT:
                 self._reply(413, {"message": "Request Too Long"})
                 return
-            result = handler(event, LocalContext(aws_request_id=event["requestContext"]["requestId"]))
+            try:
+                result = handler(event, LocalContext(aws_request_id=event["requestContext"]["requestId"]))
+            except Exception as error:  # noqa: BLE001 - the handler answers its own errors; a bug
+                print(f"image-anonymizer: handler failed: {type(error).__name__}", flush=True)
+                self._reply(502, {"message": "Internal server error"})
+                return
             self._reply_lambda(result)
+
+        def _read_body(self, length: int) -> bytes | None:
+            """Exactly ``length`` bytes, in chunks, within a deadline; None if the client stalls."""
+            deadline = time.monotonic() + socket_timeout * BODY_DEADLINE_FACTOR
+            chunks: list[bytes] = []
+            remaining = length
+            try:
+                if length and (self.headers.get("Expect") or "").lower() == "100-continue":
+                    self.wfile.write(b"HTTP/1.1 100 Continue\r\n\r\n")
+                while remaining:
+                    if time.monotonic() > deadline:
+                        raise TimeoutError
+                    chunk = self.rfile.read1(min(remaining, 1 << 16))
+                    if not chunk:
+                        self.close_connection = True
+                        return None  # the client went away before sending what it declared
+                    chunks.append(chunk)
+                    remaining -= len(chunk)
+            except (TimeoutError, OSError):
+                self._refuse(408, "Request Timeout")
+                return None
+            return b"".join(chunks)
 
         def _reply_lambda(self, result: dict[str, Any]) -> None:
             body = result.get("body") or ""
@@ -170,22 +267,110 @@ def make_request_handler(handler: Handler, api_key: str | None, plan: str) -> ty
 
         def log_message(self, format: str, *args: Any) -> None:
             # Method, path and status only: never a query string or body.
-            if len(args) >= 2:
-                print(f"{self.command} {urlsplit(self.path).path} {args[1]}", flush=True)
+            path = getattr(self, "path", "")
+            if len(args) >= 2 and isinstance(path, str):
+                print(f"{getattr(self, 'command', '')} {urlsplit(path).path} {args[1]}", flush=True)
+
+        def log_error(self, format: str, *args: Any) -> None:
+            # http.server's own messages may quote the request line (a query string): codes only.
+            codes = [str(a) for a in args if isinstance(a, int)]
+            print(f"image-anonymizer: request error {' '.join(codes)}".rstrip(), flush=True)
 
     return ApiGatewayEmulator
 
 
-def serve(host: str, port: int, api_key: str | None, plan: str) -> None:
-    """Serve until interrupted. One request at a time, like one Lambda instance."""
+_BUSY = (
+    b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
+    b"Content-Length: 29\r\nConnection: close\r\nRetry-After: 1\r\n\r\n"
+    b'{"message": "Server is busy"}'
+)
+
+
+class BoundedThreadingHTTPServer(ThreadingHTTPServer):
+    """A thread per connection, at most ``workers`` at once; a connection waits up to
+    ``queue_timeout`` seconds for a free thread (in the listen backlog meanwhile), then 503."""
+
+    daemon_threads = True
+    request_queue_size = 64
+
+    def __init__(
+        self,
+        address: tuple[str, int],
+        handler_class: type[BaseHTTPRequestHandler],
+        workers: int = DEFAULT_WORKERS,
+        queue_timeout: float = DEFAULT_QUEUE_TIMEOUT,
+    ) -> None:
+        if workers < 1:
+            raise ValueError("workers must be at least 1")
+        self._slots = threading.BoundedSemaphore(workers)
+        self._queue_timeout = queue_timeout
+        super().__init__(address, handler_class)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        if not self._slots.acquire(timeout=self._queue_timeout):
+            self._answer_busy(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request: Any, client_address: Any) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that went away mid-answer; no traceback (it could quote a request).
+        print("image-anonymizer: connection error", flush=True)
+
+    def _answer_busy(self, request: socket.socket) -> None:
+        try:
+            request.settimeout(1.0)
+            request.sendall(_BUSY)
+        except OSError:
+            pass
+        finally:
+            self.shutdown_request(request)
+
+
+def make_server(
+    handler: Handler,
+    host: str,
+    port: int,
+    api_key: str | None,
+    plan: str,
+    workers: int = DEFAULT_WORKERS,
+    timeout: float = DEFAULT_TIMEOUT,
+    queue_timeout: float = DEFAULT_QUEUE_TIMEOUT,
+) -> BoundedThreadingHTTPServer:
+    """The server, bound and not yet serving (tests run it in a thread with a fake handler)."""
+    request_handler = make_request_handler(handler, api_key, plan, timeout)
+    return BoundedThreadingHTTPServer((host, port), request_handler, workers, queue_timeout)
+
+
+def serve(
+    host: str,
+    port: int,
+    api_key: str | None,
+    plan: str,
+    workers: int = DEFAULT_WORKERS,
+    timeout: float = DEFAULT_TIMEOUT,
+) -> None:
+    """Serve until interrupted, ``workers`` connections at a time."""
     import os
 
     if api_key:
         os.environ.setdefault("PLAN_BY_API_KEY_ID", json.dumps({f"local-{plan}": plan}))
     from .api import lambda_handler  # builds the analyzer and OCR engine once, now
 
-    server = HTTPServer((host, port), make_request_handler(lambda_handler, api_key, plan))
-    print(f"image-anonymizer: serving on http://{host}:{server.server_port} (plan {plan})", flush=True)
+    server = make_server(lambda_handler, host, port, api_key, plan, workers, timeout)
+    print(
+        f"image-anonymizer: serving on http://{host}:{server.server_port} (plan {plan}, {workers} workers)",
+        flush=True,
+    )
     try:
         server.serve_forever()
     finally:
