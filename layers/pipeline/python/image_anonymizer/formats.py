@@ -8,6 +8,7 @@ decoded, so that every one of them can be analysed and redacted.
 from __future__ import annotations
 
 import io
+import struct
 import warnings
 from dataclasses import dataclass
 
@@ -97,6 +98,9 @@ def decode(data: bytes, settings: Settings) -> DecodedImage:
     if len(data) > settings.max_bytes:
         raise ImageTooLarge(f"The image is larger than the limit of {settings.max_bytes} bytes.")
     image_format = detect_format(data)
+    # Pillow's own bomb guard (checked on open, on a GIF frame that grows the
+    # canvas, on a TIFF tile) uses the project's limit, not Pillow's default.
+    Image.MAX_IMAGE_PIXELS = settings.max_pixels
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -114,12 +118,11 @@ def _decode(data: bytes, image_format: ImageFormat, settings: Settings) -> Decod
     actual = _PILLOW_ALIASES.get(image.format or "", image.format)
     if actual != image_format.name:
         raise UnsupportedImage(f"The upload is not a supported image. Supported formats: {SUPPORTED_NAMES}.")
-    frame_count = getattr(image, "n_frames", 1)
-    width, height = image.size
-    if frame_count > settings.max_pages:
+    sizes = _frame_sizes(image, image_format, data)
+    if len(sizes) > settings.max_pages:
         raise ImageTooLarge(f"The image has more than {settings.max_pages} pages or frames.")
-    if width * height * frame_count > settings.max_pixels:
-        raise ImageTooLarge(f"The image has more than {settings.max_pixels} pixels.")
+    _check_pixels(sizes, settings)
+    width, height = image.size
     if min(width, height) < settings.min_side:
         raise UnprocessableImage(
             f"The image is {width}x{height} pixels, too small to hold text "
@@ -132,7 +135,13 @@ def _decode(data: bytes, image_format: ImageFormat, settings: Settings) -> Decod
     compression = image.info.get("compression") if image_format is TIFF else None
     pages: list[Image.Image] = []
     durations: list[int] = []
+    loaded = 0
     for frame in ImageSequence.Iterator(image):
+        # Seeking read this frame's header only; check what it declares before
+        # its pixels are allocated, whatever the header scan above concluded.
+        loaded += frame.width * frame.height
+        if frame.width * frame.height > settings.max_pixels or loaded > settings.max_pixels:
+            raise ImageTooLarge(f"The image has more than {settings.max_pixels} pixels.")
         frame.load()
         if image_format is JPEG:
             # Pillow's MPO reader yields the camera's second image as a frame; it is
@@ -154,6 +163,80 @@ def _decode(data: bytes, image_format: ImageFormat, settings: Settings) -> Decod
         orientation_applied=orientation if orientation in _ORIENTATION_FIX else 1,
         tiff_compression=str(compression) if compression else None,
     )
+
+
+def _frame_sizes(image: Image.Image, image_format: ImageFormat, data: bytes) -> list[tuple[int, int]]:
+    """The size of every page or frame as decoding will allocate it, from headers only.
+
+    A TIFF page and a GIF frame may each declare their own size (a GIF frame
+    beyond the logical screen grows the canvas for it and every later frame);
+    WebP and APNG frames lie within one canvas; of a JPEG only the first image
+    is decoded.
+    """
+    if image_format is JPEG:
+        return [image.size]
+    if image_format is GIF:
+        return _gif_canvas_sizes(data)
+    frame_count = int(getattr(image, "n_frames", 1))
+    if image_format is not TIFF:
+        return [image.size] * frame_count
+    sizes = []
+    for index in range(frame_count):
+        image.seek(index)  # reads the page's tags, not its pixels
+        sizes.append(image.size)
+    image.seek(0)
+    return sizes
+
+
+def _gif_canvas_sizes(data: bytes) -> list[tuple[int, int]]:
+    """Walk a GIF's blocks the way Pillow does, without decoding any image data.
+
+    Returns, per frame, the canvas Pillow decodes it onto: the logical screen
+    grown to hold this and every earlier frame's extent.
+    """
+    width, height = struct.unpack_from("<HH", data, 6)
+    position = 13
+    if data[10] & 0x80:
+        position += 3 << ((data[10] & 7) + 1)
+    sizes: list[tuple[int, int]] = []
+    while position < len(data):
+        block = data[position]
+        position += 1
+        if block == 0x3B:  # trailer
+            break
+        if block == 0x21:  # extension: a label, then sub-blocks
+            position = _skip_sub_blocks(data, position + 1)
+        elif block == 0x2C:  # image descriptor
+            if position + 9 > len(data):
+                break
+            left, top, frame_width, frame_height = struct.unpack_from("<HHHH", data, position)
+            flags = data[position + 8]
+            position += 9
+            if flags & 0x80:
+                position += 3 << ((flags & 7) + 1)
+            position = _skip_sub_blocks(data, position + 1)  # after the LZW code size
+            width, height = max(width, left + frame_width), max(height, top + frame_height)
+            sizes.append((width, height))
+        # any other byte is skipped, as Pillow skips it
+    return sizes or [(width, height)]
+
+
+def _skip_sub_blocks(data: bytes, position: int) -> int:
+    while position < len(data):
+        length = data[position]
+        position += 1 + length
+        if length == 0:
+            break
+    return position
+
+
+def _check_pixels(sizes: list[tuple[int, int]], settings: Settings) -> None:
+    """Every page within the pixel limit, and all of them together too."""
+    total = 0
+    for width, height in sizes:
+        total += width * height
+        if width * height > settings.max_pixels or total > settings.max_pixels:
+            raise ImageTooLarge(f"The image has more than {settings.max_pixels} pixels.")
 
 
 def _upright(page: Image.Image, orientation: int) -> Image.Image:
