@@ -12,6 +12,7 @@ import struct
 import warnings
 from dataclasses import dataclass
 
+import numpy as np
 from PIL import Image, ImageSequence
 
 from .config import Settings
@@ -263,7 +264,8 @@ _WEBP_MODES = {"RGB", "RGBA"}
 def encode(pages: tuple[Image.Image, ...], source: DecodedImage, settings: Settings) -> bytes:
     """Write the pages in the upload's format, fresh: no EXIF, XMP, IPTC or thumbnails.
 
-    Only the ICC profile is carried over, so colours look the same.
+    Only the ICC profile is carried over, so colours look the same. Fully
+    transparent pixels are written in one constant colour (see ``_clear_hidden``).
     """
     image_format = source.format
     frames = [_clean(page) for page in pages]
@@ -288,6 +290,7 @@ def encode(pages: tuple[Image.Image, ...], source: DecodedImage, settings: Setti
         if compression in ("group3", "group4") and any(f.mode != "1" for f in frames):
             compression = "tiff_lzw"
         params.update(compression=compression)
+    frames = [_clear_hidden(f) for f in frames]
     if len(frames) > 1:
         params.update(save_all=True, append_images=frames[1:])
         if image_format in (GIF, WEBP):
@@ -307,6 +310,52 @@ def _clean(page: Image.Image) -> Image.Image:
     if transparency is not None and page.mode in ("P", "L", "RGB"):
         fresh.info["transparency"] = transparency
     return fresh
+
+
+def _clear_hidden(page: Image.Image) -> Image.Image:
+    """Fully transparent pixels with one constant colour: black, alpha 0.
+
+    Their colour is never seen, nor read (OCR composites alpha), so whatever it
+    held (text drawn there, say) would leave unredacted. With an alpha channel
+    the colour channels under alpha 0 are cleared; a palette whose transparency
+    gives several entries alpha 0 has their pixels moved onto one entry, black;
+    a single transparent index or colour key is already one colour.
+    """
+    if page.mode in ("RGBA", "RGBa", "LA", "La", "PA"):
+        pixels = np.array(page)
+        hidden = pixels[..., -1] == 0
+        if not hidden.any():
+            return page
+        pixels[hidden, :-1] = 0
+        cleared = Image.fromarray(pixels, page.mode)
+        if page.mode == "PA":
+            cleared.putpalette(page.getpalette() or [])
+        cleared.info = dict(page.info)
+        return cleared
+    transparency = page.info.get("transparency")
+    if page.mode != "P" or transparency is None:
+        return page
+    palette = page.getpalette() or []
+    palette = (palette + [0] * 768)[:768]
+    if isinstance(transparency, int):
+        palette[transparency * 3 : transparency * 3 + 3] = [0, 0, 0]
+        cleared = page.copy()
+        cleared.putpalette(palette)
+        cleared.info = dict(page.info)
+        return cleared
+    alphas = np.full(256, 255, dtype=np.uint8)
+    alphas[: len(transparency)] = np.frombuffer(bytes(transparency), dtype=np.uint8)[:256]
+    invisible = np.flatnonzero(alphas == 0)
+    if not len(invisible):
+        return page
+    keep = int(invisible[0])
+    lookup = np.arange(256, dtype=np.uint8)
+    lookup[invisible] = keep
+    cleared = Image.fromarray(lookup[np.array(page)], "P")
+    palette[keep * 3 : keep * 3 + 3] = [0, 0, 0]
+    cleared.putpalette(palette)
+    cleared.info = dict(page.info)
+    return cleared
 
 
 def _ensure_mode(page: Image.Image, allowed: set[str]) -> Image.Image:
