@@ -8,9 +8,11 @@ decoded, so that every one of them can be analysed and redacted.
 from __future__ import annotations
 
 import io
+import struct
 import warnings
 from dataclasses import dataclass
 
+import numpy as np
 from PIL import Image, ImageSequence
 
 from .config import Settings
@@ -97,6 +99,9 @@ def decode(data: bytes, settings: Settings) -> DecodedImage:
     if len(data) > settings.max_bytes:
         raise ImageTooLarge(f"The image is larger than the limit of {settings.max_bytes} bytes.")
     image_format = detect_format(data)
+    # Pillow's own bomb guard (checked on open, on a GIF frame that grows the
+    # canvas, on a TIFF tile) uses the project's limit, not Pillow's default.
+    Image.MAX_IMAGE_PIXELS = settings.max_pixels
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -114,12 +119,11 @@ def _decode(data: bytes, image_format: ImageFormat, settings: Settings) -> Decod
     actual = _PILLOW_ALIASES.get(image.format or "", image.format)
     if actual != image_format.name:
         raise UnsupportedImage(f"The upload is not a supported image. Supported formats: {SUPPORTED_NAMES}.")
-    frame_count = getattr(image, "n_frames", 1)
-    width, height = image.size
-    if frame_count > settings.max_pages:
+    sizes = _frame_sizes(image, image_format, data)
+    if len(sizes) > settings.max_pages:
         raise ImageTooLarge(f"The image has more than {settings.max_pages} pages or frames.")
-    if width * height * frame_count > settings.max_pixels:
-        raise ImageTooLarge(f"The image has more than {settings.max_pixels} pixels.")
+    _check_pixels(sizes, settings)
+    width, height = image.size
     if min(width, height) < settings.min_side:
         raise UnprocessableImage(
             f"The image is {width}x{height} pixels, too small to hold text "
@@ -132,7 +136,13 @@ def _decode(data: bytes, image_format: ImageFormat, settings: Settings) -> Decod
     compression = image.info.get("compression") if image_format is TIFF else None
     pages: list[Image.Image] = []
     durations: list[int] = []
+    loaded = 0
     for frame in ImageSequence.Iterator(image):
+        # Seeking read this frame's header only; check what it declares before
+        # its pixels are allocated, whatever the header scan above concluded.
+        loaded += frame.width * frame.height
+        if frame.width * frame.height > settings.max_pixels or loaded > settings.max_pixels:
+            raise ImageTooLarge(f"The image has more than {settings.max_pixels} pixels.")
         frame.load()
         if image_format is JPEG:
             # Pillow's MPO reader yields the camera's second image as a frame; it is
@@ -154,6 +164,80 @@ def _decode(data: bytes, image_format: ImageFormat, settings: Settings) -> Decod
         orientation_applied=orientation if orientation in _ORIENTATION_FIX else 1,
         tiff_compression=str(compression) if compression else None,
     )
+
+
+def _frame_sizes(image: Image.Image, image_format: ImageFormat, data: bytes) -> list[tuple[int, int]]:
+    """The size of every page or frame as decoding will allocate it, from headers only.
+
+    A TIFF page and a GIF frame may each declare their own size (a GIF frame
+    beyond the logical screen grows the canvas for it and every later frame);
+    WebP and APNG frames lie within one canvas; of a JPEG only the first image
+    is decoded.
+    """
+    if image_format is JPEG:
+        return [image.size]
+    if image_format is GIF:
+        return _gif_canvas_sizes(data)
+    frame_count = int(getattr(image, "n_frames", 1))
+    if image_format is not TIFF:
+        return [image.size] * frame_count
+    sizes = []
+    for index in range(frame_count):
+        image.seek(index)  # reads the page's tags, not its pixels
+        sizes.append(image.size)
+    image.seek(0)
+    return sizes
+
+
+def _gif_canvas_sizes(data: bytes) -> list[tuple[int, int]]:
+    """Walk a GIF's blocks the way Pillow does, without decoding any image data.
+
+    Returns, per frame, the canvas Pillow decodes it onto: the logical screen
+    grown to hold this and every earlier frame's extent.
+    """
+    width, height = struct.unpack_from("<HH", data, 6)
+    position = 13
+    if data[10] & 0x80:
+        position += 3 << ((data[10] & 7) + 1)
+    sizes: list[tuple[int, int]] = []
+    while position < len(data):
+        block = data[position]
+        position += 1
+        if block == 0x3B:  # trailer
+            break
+        if block == 0x21:  # extension: a label, then sub-blocks
+            position = _skip_sub_blocks(data, position + 1)
+        elif block == 0x2C:  # image descriptor
+            if position + 9 > len(data):
+                break
+            left, top, frame_width, frame_height = struct.unpack_from("<HHHH", data, position)
+            flags = data[position + 8]
+            position += 9
+            if flags & 0x80:
+                position += 3 << ((flags & 7) + 1)
+            position = _skip_sub_blocks(data, position + 1)  # after the LZW code size
+            width, height = max(width, left + frame_width), max(height, top + frame_height)
+            sizes.append((width, height))
+        # any other byte is skipped, as Pillow skips it
+    return sizes or [(width, height)]
+
+
+def _skip_sub_blocks(data: bytes, position: int) -> int:
+    while position < len(data):
+        length = data[position]
+        position += 1 + length
+        if length == 0:
+            break
+    return position
+
+
+def _check_pixels(sizes: list[tuple[int, int]], settings: Settings) -> None:
+    """Every page within the pixel limit, and all of them together too."""
+    total = 0
+    for width, height in sizes:
+        total += width * height
+        if width * height > settings.max_pixels or total > settings.max_pixels:
+            raise ImageTooLarge(f"The image has more than {settings.max_pixels} pixels.")
 
 
 def _upright(page: Image.Image, orientation: int) -> Image.Image:
@@ -180,7 +264,8 @@ _WEBP_MODES = {"RGB", "RGBA"}
 def encode(pages: tuple[Image.Image, ...], source: DecodedImage, settings: Settings) -> bytes:
     """Write the pages in the upload's format, fresh: no EXIF, XMP, IPTC or thumbnails.
 
-    Only the ICC profile is carried over, so colours look the same.
+    Only the ICC profile is carried over, so colours look the same. Fully
+    transparent pixels are written in one constant colour (see ``_clear_hidden``).
     """
     image_format = source.format
     frames = [_clean(page) for page in pages]
@@ -205,6 +290,7 @@ def encode(pages: tuple[Image.Image, ...], source: DecodedImage, settings: Setti
         if compression in ("group3", "group4") and any(f.mode != "1" for f in frames):
             compression = "tiff_lzw"
         params.update(compression=compression)
+    frames = [_clear_hidden(f) for f in frames]
     if len(frames) > 1:
         params.update(save_all=True, append_images=frames[1:])
         if image_format in (GIF, WEBP):
@@ -224,6 +310,52 @@ def _clean(page: Image.Image) -> Image.Image:
     if transparency is not None and page.mode in ("P", "L", "RGB"):
         fresh.info["transparency"] = transparency
     return fresh
+
+
+def _clear_hidden(page: Image.Image) -> Image.Image:
+    """Fully transparent pixels with one constant colour: black, alpha 0.
+
+    Their colour is never seen, nor read (OCR composites alpha), so whatever it
+    held (text drawn there, say) would leave unredacted. With an alpha channel
+    the colour channels under alpha 0 are cleared; a palette whose transparency
+    gives several entries alpha 0 has their pixels moved onto one entry, black;
+    a single transparent index or colour key is already one colour.
+    """
+    if page.mode in ("RGBA", "RGBa", "LA", "La", "PA"):
+        pixels = np.array(page)
+        hidden = pixels[..., -1] == 0
+        if not hidden.any():
+            return page
+        pixels[hidden, :-1] = 0
+        cleared = Image.fromarray(pixels, page.mode)
+        if page.mode == "PA":
+            cleared.putpalette(page.getpalette() or [])
+        cleared.info = dict(page.info)
+        return cleared
+    transparency = page.info.get("transparency")
+    if page.mode != "P" or transparency is None:
+        return page
+    palette = page.getpalette() or []
+    palette = (palette + [0] * 768)[:768]
+    if isinstance(transparency, int):
+        palette[transparency * 3 : transparency * 3 + 3] = [0, 0, 0]
+        cleared = page.copy()
+        cleared.putpalette(palette)
+        cleared.info = dict(page.info)
+        return cleared
+    alphas = np.full(256, 255, dtype=np.uint8)
+    alphas[: len(transparency)] = np.frombuffer(bytes(transparency), dtype=np.uint8)[:256]
+    invisible = np.flatnonzero(alphas == 0)
+    if not len(invisible):
+        return page
+    keep = int(invisible[0])
+    lookup = np.arange(256, dtype=np.uint8)
+    lookup[invisible] = keep
+    cleared = Image.fromarray(lookup[np.array(page)], "P")
+    palette[keep * 3 : keep * 3 + 3] = [0, 0, 0]
+    cleared.putpalette(palette)
+    cleared.info = dict(page.info)
+    return cleared
 
 
 def _ensure_mode(page: Image.Image, allowed: set[str]) -> Image.Image:
