@@ -376,6 +376,30 @@ def test_given_no_label_to_trim_or_no_trimmed_finding_then_trim_field_labels_lea
     assert apply(pp.trim_field_labels, entity_type, text, found, traits=traits) == found
 
 
+# --- ner_names_are_spelled_as_names ---------------------------------------------------
+
+
+@pytest.mark.parametrize("found", ["Ko PRaDIwe Tol", "VeR TuN", "Gelmo4 Hask", "Duvor 7ane"])
+def test_given_an_ner_name_spelled_as_no_name_is_then_it_is_dropped(found: str) -> None:
+    text = f"fine print {found} here"
+    assert apply(pp.ner_names_are_spelled_as_names, "PERSON", text, found, traits=NER_TRAITS) is None
+
+
+@pytest.mark.parametrize(
+    "found",
+    ["Ivo McLean", "Ada DeVries", "Liam O'Neil", "Tora van Houten", "H. L. Brandt", "Ines Orr-Vale",
+     "Nils Arden/Mara Lott", "LUCA MARDEN", "GrantJ. Hollis"],
+)  # fmt: skip
+def test_given_an_ner_name_spelled_as_names_are_then_it_is_kept(found: str) -> None:
+    text = f"signed {found} today"
+    assert apply(pp.ner_names_are_spelled_as_names, "PERSON", text, found, traits=NER_TRAITS) == found
+
+
+def test_given_a_misspelled_name_not_from_ner_then_ner_names_are_spelled_as_names_leaves_it() -> None:
+    text = "Cashier: VeR TuN"
+    assert apply(pp.ner_names_are_spelled_as_names, "PERSON", text, "VeR TuN") == "VeR TuN"
+
+
 # --- ner_names_are_capitalised -------------------------------------------------------
 
 

@@ -90,6 +90,13 @@ _TO_RE = re.compile(r"[ \t]*to\b", re.IGNORECASE)
 _WORD_RE = re.compile(r"\S+")
 # An initial of a name ("K.", "J.J."): a letter, but no filler.
 _INITIAL_RE = re.compile(r"(?:[A-Z]\.){1,3},?")
+# How the words of a name are written: capitalised, in capitals, with a prefix
+# ("McLean", "DeVries", "O'Neil"), an initial glued on ("StephenM"), initials, or a
+# particle in small letters ("van", "bin").
+_NAME_WORD_SHAPE_RE = re.compile(
+    r"(?:[A-Z][a-z'’]+|[A-Z'’]{2,}|(?:Mc|Mac|O['’]|D['’]|De|Di|Du|La|Le|Van|Von)[A-Z][a-z]+"
+    r"|[A-Z][a-z]{2,}[A-Z]|(?:[A-Z]\.?)+|[a-z]{1,5})"
+)
 _LEADING_INITIALS_RE = re.compile(r"(?:[A-Z]\.[ \t]?){2,3}")
 _LABEL_PUNCTUATION = ".,:;()[]"
 # The types whose label-trimmed findings are trimmed and judged as names and places.
@@ -232,6 +239,23 @@ def ner_names_are_capitalised(detection: Detection, page: Page) -> Detection | N
     if detection.entity_type == "NRP" and (start, end) != (detection.start, detection.end):
         return None
     return replace(detection, start=start, end=end)
+
+
+def ner_names_are_spelled_as_names(detection: Detection, page: Page) -> Detection | None:
+    """An NER name with a word in which a small letter runs into a capital ("GTRicTey",
+    "TaN") or letters into digits ("Hofveia9") is OCR's reading of fine print or a
+    smudge; "McLean", "DeVries", "O'Neil" and an initial glued on ("StephenM.") are names."""
+    if not (detection.traits.from_ner and detection.entity_type in ("PERSON", "NRP", "LOCATION")):
+        return detection
+    for word in _found(detection, page).split():
+        if "@" in word:  # an email taken into a name: other rules trim it
+            continue
+        for part in re.split(r"[-/&]", word.strip(_LABEL_PUNCTUATION + "'\"“”‘’/")):
+            if part.strip(_LABEL_PUNCTUATION) and not _NAME_WORD_SHAPE_RE.fullmatch(
+                part.strip(_LABEL_PUNCTUATION)
+            ):
+                return None
+    return detection
 
 
 def labelled_values_need_a_name(detection: Detection, page: Page) -> Detection | None:
@@ -470,6 +494,7 @@ FINDING_RULES: tuple[FindingRule, ...] = (
     urls_are_written_as_urls,
     trim_field_labels,
     ner_names_are_capitalised,
+    ner_names_are_spelled_as_names,
     trim_filler,
     labelled_values_need_a_name,
     abbreviations_are_no_initials,

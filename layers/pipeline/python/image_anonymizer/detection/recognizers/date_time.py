@@ -45,8 +45,9 @@ _TIME = (
     r"|\d{1,2}\.\d{2}\.\d{2}(?:[ \t]?(?:[ap]\.?[ \t]?m\b\.?))?"
     r"|\d{1,2}(?:\.\d{2})?[ \t]?[ap]\.?[ \t]?m\b\.?"
 )
-# Right after a date, a time OCR misread: its colon as ";" or "'", or lost ("1824").
-_MISREAD_TIME = r"\d{1,2}[;'’]\d{2}(?:[:;'’]\d{2})?|(?:[01]\d|2[0-3])[0-5]\d(?![\d.,/:])"
+# Right after a date, a time OCR misread: its colon as ";" or "'", lost ("1824") or
+# read as a digit ("18140": an hour, one character, minutes).
+_MISREAD_TIME = r"\d{1,2}[;'’]\d{2}(?:[:;'’]\d{2})?|(?:[01]\d|2[0-3])\d?[0-5]\d(?![\d.,/:])"
 # On the same line, or first on the next ("Date: 07/05/2019\n14:26:08" on a receipt).
 _TIME_AFTER = (
     rf"(?:(?:[ \t]*(?:,|at|@|-)?[ \t]*|[ \t]*\n[ \t]*)(?:{_WEEKDAYS}\.?,?[ \t]+)?(?:{_TIME})"
