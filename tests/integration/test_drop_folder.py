@@ -67,7 +67,7 @@ def test_given_a_batch_and_a_restart_midway_then_every_file_is_redacted_once_and
         assert wait_for(lambda: len(done()) >= 2, 120), "the watcher redacted nothing"
     finally:
         first.send_signal(signal.SIGINT)
-        first.wait(timeout=30)
+        first.wait(timeout=120)
     assert len(done()) < len(made), "stop it in the middle of the batch"
     second = subprocess.run(
         [CLI, "watch", str(inbox), str(outbox), "--once"], capture_output=True, text=True, timeout=300
