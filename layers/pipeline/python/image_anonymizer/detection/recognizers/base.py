@@ -7,6 +7,7 @@ from typing import ClassVar
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from ..findings import NO_TRAITS, Traits
+from ..lexicon import Vocabulary
 
 
 class RegexRecognizer(EntityRecognizer):  # type: ignore[misc]
@@ -32,3 +33,12 @@ class RegexRecognizer(EntityRecognizer):  # type: ignore[misc]
             score,
             recognition_metadata={"recognizer_name": type(self).__name__, "recognizer_identifier": self.id},
         )
+
+
+class VocabularyRecognizer(RegexRecognizer):
+    """A ``RegexRecognizer`` that tells names from ordinary words with the model's
+    ``Vocabulary``."""
+
+    def __init__(self, language: str, vocabulary: Vocabulary) -> None:
+        super().__init__(language)
+        self._vocabulary = vocabulary

@@ -10,8 +10,8 @@ from typing import Any
 from presidio_analyzer import RecognizerResult
 
 from ..findings import Traits
-from ..lexicon import Vocabulary, word_list
-from .base import RegexRecognizer
+from ..lexicon import word_list
+from .base import VocabularyRecognizer
 
 # In capitals or capitalised, each syllable a word of its own or joined by a hyphen.
 _SYLLABLE = r"(?:[A-Z]{2,6}|[A-Z][a-z]{1,5})"
@@ -25,7 +25,7 @@ _PATRONYMIC_RE = re.compile(
 )
 
 
-class ChineseNameRecognizer(RegexRecognizer):
+class ChineseNameRecognizer(VocabularyRecognizer):
     """A Chinese surname, then one or two given-name syllables that are no English
     words ("LIM SIEW CHING", not "TAN COLOUR" nor "LEE GARDENS"); the words' case
     agrees ("Wong Pei Yi", "WONG PEI YI"). A patronymic ("bin", "a/l") joins two
@@ -33,10 +33,6 @@ class ChineseNameRecognizer(RegexRecognizer):
 
     ENTITY = "PERSON"
     TRAITS = Traits(line_bound=True)
-
-    def __init__(self, language: str, vocabulary: Vocabulary) -> None:
-        super().__init__(language)
-        self._vocabulary = vocabulary
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
         results = []

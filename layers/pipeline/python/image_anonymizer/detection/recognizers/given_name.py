@@ -8,8 +8,8 @@ from typing import Any
 from presidio_analyzer import RecognizerResult
 
 from ..findings import Traits
-from ..lexicon import Vocabulary, given_names, is_known_name
-from .base import RegexRecognizer
+from ..lexicon import given_names, is_known_name
+from .base import VocabularyRecognizer
 
 # Two capitalised words on a line, an initial between them allowed; tried at every word.
 _TWO_WORDS_RE = re.compile(
@@ -17,7 +17,7 @@ _TWO_WORDS_RE = re.compile(
 )
 
 
-class GivenNameRecognizer(RegexRecognizer):
+class GivenNameRecognizer(VocabularyRecognizer):
     """A given name and a surname with no context at all, as in a mail list, a chat
     sidebar or a form's value row ("Lorena Whitfield", "HARTLEY OWEN"), which the
     small NER model often misses: one word a known given name (1990 US Census), the
@@ -25,10 +25,6 @@ class GivenNameRecognizer(RegexRecognizer):
 
     ENTITY = "PERSON"
     TRAITS = Traits(line_bound=True)
-
-    def __init__(self, language: str, vocabulary: Vocabulary) -> None:
-        super().__init__(language)
-        self._vocabulary = vocabulary
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
         results = []

@@ -8,8 +8,8 @@ from typing import Any
 from presidio_analyzer import RecognizerResult
 
 from ..findings import Traits
-from ..lexicon import Vocabulary, given_names, is_known_name, word_list
-from .base import RegexRecognizer
+from ..lexicon import given_names, is_known_name, word_list
+from .base import VocabularyRecognizer
 
 # A name written with initials: "H. L. Brandt", "T M. PRESTON", "M.R. Castellano",
 # "G. Everett Doyle", "D. E. HOLLOWAY"; a given name, a middle initial and a surname:
@@ -26,17 +26,13 @@ _MIDDLE_INITIAL_RE = re.compile(rf"(?<![\w.])({_SURNAME})[ \t]+[A-Z]\.[ \t]*({_S
 _SURNAME_FIRST_RE = re.compile(rf"(?<![\w.])({_SURNAME}),[ \t]*((?:[A-Z]\.[ \t]?){{1,3}})(?![\w])")
 
 
-class InitialsNameRecognizer(RegexRecognizer):
+class InitialsNameRecognizer(VocabularyRecognizer):
     """Names written with initials, as letters, memos, forms and signature blocks
     print them. The surname must be a known name or no ordinary word ("P. O. Box",
     "U. S. Navy" are not names); a given name before a middle initial likewise."""
 
     ENTITY = "PERSON"
     TRAITS = Traits(line_bound=True)
-
-    def __init__(self, language: str, vocabulary: Vocabulary) -> None:
-        super().__init__(language)
-        self._vocabulary = vocabulary
 
     def _surname(self, word: str) -> bool:
         # In capitals after initials, a common word is a code's ("A.P. BLACK", "M.X.ROUND").
