@@ -13,7 +13,19 @@ from image_anonymizer.languages import LanguageSpec
 from image_anonymizer.model import OcrWord
 from image_anonymizer.ocr import OcrEngine
 from image_anonymizer.service import ImageAnonymizer, Options
-from tests.rendering import EMAIL, LETTER, assert_redacted, changed, decode, encode, render
+from tests.rendering import (
+    EMAIL,
+    LETTER,
+    assert_redacted,
+    changed,
+    coverage,
+    decode,
+    encode,
+    render,
+    render_cells,
+)
+
+BLACK = (0, 0, 0)
 
 
 class ForgetfulOcr:
@@ -140,3 +152,33 @@ def test_given_verification_fails_then_processing_failed_and_no_image(
         failing.redact(data, Options.parse(ocr_mode=mode, verify="true"))
     assert EMAIL not in raised.value.message
     assert failing.ocr_engine.reads == 2  # type: ignore[attr-defined]
+
+
+def test_given_a_column_beside_painted_names_then_verification_reads_no_name_into_it(
+    anonymizer: ImageAnonymizer,
+) -> None:
+    # A fax cover sheet's recipient table: "Mr. <name>" and, across a column gap, the
+    # firm. With the names painted, "Mr." and the firm's first word are neighbours on
+    # the re-read line; they were never one phrase, and the firm is not a name.
+    rows = [
+        ("Mr. Peter J. Hollis", "Hale, Brandt & Monroe", "(212) 555-0148"),
+        ("Ms. Grace Whitman", "Fairview Holdings Inc.", "(502) 555-0190"),
+        ("Mr. Omar K. Bennett", "Ortega & Lund", "(312) 555-0175"),
+    ]
+    cells = [("Recipient:", 40, 40, False), ("Company:", 520, 40, False), ("Fax:", 1000, 40, False)]
+    for row, (person, firm, fax) in enumerate(rows):
+        top = 110 + 70 * row
+        cells += [(person, 40, top, True), (firm, 520, top, False), (fax, 1000, top, True)]
+    image, words = render_cells(cells, size=(1400, 400))
+
+    result = anonymizer.redact(encode(image, "PNG"), Options.parse(ocr_mode="fast", verify="true"))
+
+    assert result.analysis.to_dict()["verification"]["status"] == "clean"
+    out = decode(result.image)
+    honorifics = {"Mr.", "Ms."}
+    leaks = [
+        w.text for w in words if w.pii and w.text not in honorifics and coverage(out, w.box, BLACK) < 0.99
+    ]
+    assert not leaks, f"PII words not covered: {leaks}"
+    touched = [w.text for w in words if not w.pii and changed(image, out, w.box) > 0.05]
+    assert not touched, f"non-PII words painted over: {touched}"

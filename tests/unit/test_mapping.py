@@ -136,3 +136,15 @@ def test_given_labels_over_values_and_beside_them_then_field_lines_pair_them() -
     start = fields.text.index("62")
     assert page_span(page, fields, start, start + 2) == (page.text.index("62"), page.text.index("62") + 2)
     assert page_span(page, fields, 0, 4) is None, "a label maps to no value word"
+
+
+def test_given_a_painted_hole_between_two_words_of_a_line_then_they_are_parted() -> None:
+    words = [
+        word("Mr.", 10, 10, (1, 1, 1)),
+        word("Hale", 300, 10, (1, 1, 1)),
+        word("Ltd", 360, 10, (1, 1, 1)),
+    ]
+    hole = Box(60, 8, 200, 24)
+    assert layout_text(words, holes=[hole]).text == "Mr.\n\nHale Ltd"
+    assert layout_text(words, holes=[Box(500, 8, 50, 24)]).text == "Mr.\nHale Ltd"
+    assert layout_text(words).text == "Mr.\nHale Ltd"

@@ -44,10 +44,15 @@ class PageText:
     spans: tuple[tuple[int, int], ...]
 
 
-def layout_text(words: Sequence[OcrWord]) -> PageText:
+def layout_text(words: Sequence[OcrWord], holes: Sequence[Box] = ()) -> PageText:
     """Join words as a person reads them: spaces within a line, a newline between
     lines and between the cells of a row, a blank line between paragraphs and blocks
-    (so that "Name" in one column and "Smith" in the next are never read as one phrase)."""
+    (so that "Name" in one column and "Smith" in the next are never read as one phrase).
+
+    ``holes``: boxes already painted over (a redacted page read again). Two words of a
+    line with a hole between them were never neighbours: what stood between them is
+    gone, so they are parted by a blank line, and the word after a painted name is not
+    read as the name that follows "Mr." or "Name:"."""
     words = _text_shaped(words)
     parts: list[str] = []
     spans: list[tuple[int, int]] = []
@@ -56,7 +61,9 @@ def layout_text(words: Sequence[OcrWord]) -> PageText:
     usual_gap = _usual_gap(words)
     for index, word in enumerate(words):
         if previous is not None:
-            if word.line == previous and _column_gap(words[index - 1], word):
+            if word.line == previous and _hole_between(words[index - 1], word, holes):
+                separator = "\n\n"
+            elif word.line == previous and _column_gap(words[index - 1], word):
                 separator = "\n"
             elif word.line == previous:
                 separator = "" if _glued(words[index - 1], word, usual_gap) else " "
@@ -86,6 +93,19 @@ def _text_shaped(words: Sequence[OcrWord]) -> list[OcrWord]:
         if w.box.height <= _TALL_WORD_RATIO * line_height
         or w.box.width >= _MIN_GLYPH_ASPECT * len(w.text) * w.box.height
     ]
+
+
+def _hole_between(before: OcrWord, after: OcrWord, holes: Sequence[Box]) -> bool:
+    """Whether one of ``holes`` lies in the gap between two words of a line: it starts
+    at or after the first word's middle, ends at or before the second's, and shares
+    rows with both."""
+    top = max(before.box.y, after.box.y)
+    bottom = min(before.box.bottom, after.box.bottom)
+    left = before.box.x + before.box.width // 2
+    right = after.box.x + after.box.width // 2
+    return any(
+        hole.x >= left and hole.right <= right and hole.y < bottom and hole.bottom > top for hole in holes
+    )
 
 
 def _column_gap(before: OcrWord, after: OcrWord) -> bool:

@@ -484,7 +484,7 @@ class ImageAnonymizer:
             passes += 1
             view = readable_view(page, painted)
             words = ocr.read_page(self.ocr_engine, view, options.language, "fast")
-            text = mapping.layout_text(words)
+            text = mapping.layout_text(words, holes=painted)
             new = [
                 finding
                 for finding in self._findings(text, page, options)
