@@ -148,3 +148,10 @@ def test_given_a_painted_hole_between_two_words_of_a_line_then_they_are_parted()
     assert layout_text(words, holes=[hole]).text == "Mr.\n\nHale Ltd"
     assert layout_text(words, holes=[Box(500, 8, 50, 24)]).text == "Mr.\nHale Ltd"
     assert layout_text(words).text == "Mr.\nHale Ltd"
+
+
+def test_given_a_hole_a_word_space_from_both_neighbours_then_it_was_a_word_of_their_phrase() -> None:
+    # "Cashier: <painted first name> Wai": the rest of the name still follows its label.
+    words = [word("Cashier:", 10, 10, (1, 1, 1)), word("Wai", 170, 10, (1, 1, 1))]
+    hole = Box(112, 8, 50, 24)
+    assert layout_text(words, holes=[hole]).text == layout_text(words).text == "Cashier:\nWai"

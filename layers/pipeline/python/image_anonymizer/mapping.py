@@ -50,9 +50,9 @@ def layout_text(words: Sequence[OcrWord], holes: Sequence[Box] = ()) -> PageText
     (so that "Name" in one column and "Smith" in the next are never read as one phrase).
 
     ``holes``: boxes already painted over (a redacted page read again). Two words of a
-    line with a hole between them were never neighbours: what stood between them is
-    gone, so they are parted by a blank line, and the word after a painted name is not
-    read as the name that follows "Mr." or "Name:"."""
+    line that a hole parts (see ``_hole_between``) were never neighbours: what stood
+    between them is gone, so they are parted by a blank line, and the firm in the
+    column after a painted name is not read as the name that follows "Mr."."""
     words = _text_shaped(words)
     parts: list[str] = []
     spans: list[tuple[int, int]] = []
@@ -96,15 +96,21 @@ def _text_shaped(words: Sequence[OcrWord]) -> list[OcrWord]:
 
 
 def _hole_between(before: OcrWord, after: OcrWord, holes: Sequence[Box]) -> bool:
-    """Whether one of ``holes`` lies in the gap between two words of a line: it starts
-    at or after the first word's middle, ends at or before the second's, and shares
-    rows with both."""
+    """Whether one of ``holes`` parts two words of a line: it lies in the gap between
+    them, shares rows with both, and stands apart from one of them by more than a
+    word's space (a line height). A hole a word's space from both words was a word
+    of their phrase ("Cashier: ▮ Wai", the rest of a name read again); one set apart
+    was a cell of its own ("Mr. ▮   Hale & Co", the name, then the firm's column)."""
+    height = max(before.box.height, after.box.height)
     top = max(before.box.y, after.box.y)
     bottom = min(before.box.bottom, after.box.bottom)
-    left = before.box.x + before.box.width // 2
-    right = after.box.x + after.box.width // 2
     return any(
-        hole.x >= left and hole.right <= right and hole.y < bottom and hole.bottom > top for hole in holes
+        hole.x >= before.box.x + before.box.width // 2
+        and hole.right <= after.box.x + after.box.width // 2
+        and hole.y < bottom
+        and hole.bottom > top
+        and max(hole.x - before.box.right, after.box.x - hole.right) > height
+        for hole in holes
     )
 
 
