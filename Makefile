@@ -9,9 +9,11 @@ STAMP := $(VENV)/.installed
 TOOLS := .tools
 # Tesseract languages installed from Debian (tesseract-ocr-<code>); osd is orientation.
 OCR_LANGUAGES ?= eng deu fra spa osd
-APT_PACKAGES := tesseract-ocr $(addprefix tesseract-ocr-,$(OCR_LANGUAGES)) fonts-dejavu-core fonts-liberation
+# chromium: the browser the playground's end-to-end test drives (Playwright never downloads one).
+APT_PACKAGES := tesseract-ocr $(addprefix tesseract-ocr-,$(OCR_LANGUAGES)) fonts-dejavu-core fonts-liberation chromium
 export OMP_THREAD_LIMIT := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
 .PHONY: help system venv run test pr lint types tools clean timing
 
