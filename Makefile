@@ -9,17 +9,20 @@ STAMP := $(VENV)/.installed
 TOOLS := .tools
 # Tesseract languages installed from Debian (tesseract-ocr-<code>); osd is orientation.
 OCR_LANGUAGES ?= eng deu fra spa osd
-APT_PACKAGES := tesseract-ocr $(addprefix tesseract-ocr-,$(OCR_LANGUAGES)) fonts-dejavu-core fonts-liberation
+# chromium: the browser the playground's end-to-end test drives (Playwright never downloads one).
+APT_PACKAGES := tesseract-ocr $(addprefix tesseract-ocr-,$(OCR_LANGUAGES)) fonts-dejavu-core fonts-liberation chromium
 export OMP_THREAD_LIMIT := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: help system venv run test pr lint types tools clean timing
+.PHONY: help system venv run test pr lint types tools clean timing screenshot
 
 help:
 	@echo "make run    install what is missing, redact examples/ into out/"
 	@echo "make test   install what is missing, run the whole test suite"
 	@echo "make pr     lint (ruff), types (mypy), template lints and tests"
 	@echo "make tools  install the template/Dockerfile linters into $(TOOLS)/"
+	@echo "make screenshot  write docs/playground.png (the playground after an analysis, in chromium)"
 	@echo "make bench  ours vs presidio-image-redactor, by pixels (REAL=../shared/corpora adds the labelled scans;"
 	@echo "            BENCH_ARGS='--only real --redactors ours-fast' re-measures one redactor on them)"
 
@@ -66,6 +69,10 @@ $(TOOLS)/.installed: requirements/tools.txt
 
 clean:
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache
+
+# The README's picture; the normal test run never writes it.
+screenshot: venv
+	PLAYGROUND_SCREENSHOT=1 $(BIN)/pytest tests/e2e/test_playground.py -k screenshot
 
 timing: venv
 	$(BIN)/python bench/timing.py

@@ -12,6 +12,9 @@ request's framing and API key are checked from its headers alone, before a byte 
 the body is read: a missing ``Content-Length`` on a POST is 411, a malformed one 400,
 one over the 10 MB cap 413, a wrong key 403; each of these closes the connection
 instead of reading (or draining) what the client declared.
+
+``GET /`` (and the page's CSS and JavaScript) is the playground, served here and not
+through the handler, without a key: it holds no data, and asks for the key itself.
 """
 
 from __future__ import annotations
@@ -30,6 +33,8 @@ from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
+
+from . import playground
 
 # As in template.yaml's BinaryMediaTypes (there written multipart~1form-data, image~1*).
 BINARY_MEDIA_TYPES = ("multipart/form-data", "image/*")
@@ -189,6 +194,9 @@ def make_request_handler(
             except _BadLength as error:
                 self._refuse(error.status, error.message)
                 return
+            if method == "GET" and (page := playground.asset(path)) is not None:
+                self._reply_asset(*page)
+                return
             if not any(method == m and fnmatch.fnmatch(path, p) for m, p in ROUTES):
                 self._refuse(403 if api_key else 404, "Missing Authentication Token")
                 return
@@ -256,6 +264,15 @@ def make_request_handler(
             self.send_header("Content-Length", str(len(payload)))
             self.end_headers()
             self.wfile.write(payload)
+
+        def _reply_asset(self, body: bytes, content_type: str) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Security-Policy", playground.CONTENT_SECURITY_POLICY)
+            self.send_header("X-Content-Type-Options", "nosniff")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
 
         def _reply(self, status: int, body: dict[str, str]) -> None:
             payload = json.dumps(body).encode()
