@@ -52,6 +52,12 @@ def _parser() -> argparse.ArgumentParser:
     analyze = commands.add_parser("analyze", help="print the findings of one image as JSON")
     analyze.add_argument("image", type=Path)
     _add_detection_options(analyze)
+    analyze.add_argument(
+        "--include-words",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="list every word read, with its box, confidence, language and page (default: on)",
+    )
     analyze.set_defaults(run=_analyze)
 
     redact = commands.add_parser("redact", help="write redacted copies of images or folders")
@@ -167,6 +173,7 @@ def _options(args: argparse.Namespace) -> object:
         exclude_entities=args.exclude_entities,
         allow_list=[*args.allow, *_list_file(args.allow_list_file)],
         deny_list=[*args.deny, *_list_file(args.deny_list_file)],
+        include_words=getattr(args, "include_words", None),
     )
 
 
@@ -249,7 +256,7 @@ def _redact(args: argparse.Namespace) -> int:
         write_atomically(target, result.image)
         summary = result.analysis.to_dict()
         if args.findings or args.findings_with_text:
-            stored = result.analysis.to_dict(with_text=args.findings_with_text)
+            stored = result.analysis.to_dict(with_text=args.findings_with_text, with_words=False)
             write_atomically(
                 target.with_name(target.name + ".json"),
                 json.dumps(stored, indent=2, ensure_ascii=False).encode(),

@@ -28,7 +28,7 @@ from .errors import (
     VerificationFailed,
 )
 from .languages import LanguageSpec, parse_language, require_installed
-from .model import Box, Finding
+from .model import Box, Finding, OcrWord
 from .verification import (
     MAX_PASSES,
     SKIPPED,
@@ -57,6 +57,7 @@ class Options:
     exclude_entities: frozenset[str] | None = None
     allow_list: tuple[str, ...] = ()
     deny_list: tuple[str, ...] = ()
+    include_words: bool = True
 
     @property
     def detected_entities(self) -> frozenset[str] | None:
@@ -96,6 +97,7 @@ class Options:
         exclude_entities: Iterable[str] | str | None = None,
         allow_list: object = None,
         deny_list: object = None,
+        include_words: bool | str | None = None,
     ) -> Options:
         """Validate raw request values; every bad one raises ``InvalidRequest``.
 
@@ -112,6 +114,7 @@ class Options:
             exclude_entities=validate_entities(_entity_names(exclude_entities, "exclude_entities")),
             allow_list=request_lists.parse_list(allow_list, "allow_list"),
             deny_list=request_lists.parse_list(deny_list, "deny_list"),
+            include_words=parse_flag(include_words, "include_words") is not False,
         )
 
 
@@ -127,6 +130,7 @@ class PageAnalysis:
     mean_confidence: float
     findings: tuple[Finding, ...]
     added: tuple[Finding, ...] = ()  # found by verification, on the redacted page
+    words: tuple[OcrWord, ...] = ()  # every word OCR read, in page pixels
 
 
 @dataclass(frozen=True)
@@ -143,6 +147,7 @@ class Analysis:
     verification: Verification = SKIPPED
     # Types a default request could not look for: the language cannot detect them here.
     unsupported_entities: tuple[str, ...] = ()
+    include_words: bool = True  # the caller's include_words: ``words`` in the answer
 
     @property
     def findings(self) -> tuple[tuple[int, Finding], ...]:
@@ -163,10 +168,13 @@ class Analysis:
             counts[finding.entity_type] = counts.get(finding.entity_type, 0) + 1
         return dict(sorted(counts.items()))
 
-    def to_dict(self, with_text: bool = True) -> dict[str, Any]:
+    def to_dict(self, with_text: bool = True, with_words: bool = True) -> dict[str, Any]:
         """The API's JSON. ``with_text=False``: what may be stored, types, boxes, scores,
         pages and counts, without any text read from the image (no ``text`` per entity,
-        no ``ocr_text``)."""
+        no ``ocr_text``, no ``words``). ``words``, every word read with its box,
+        confidence, language and page, only with ``with_text`` and ``with_words`` when the
+        caller asked for them (``include_words``, the default): stored findings pass
+        ``with_words=False``, so they never hold them."""
         first = self.pages[0]
         answer: dict[str, Any] = {
             "entities": [
@@ -210,6 +218,18 @@ class Analysis:
         }
         if not with_text:
             del answer["ocr_text"]
+        elif with_words and self.include_words:
+            answer["words"] = [
+                {
+                    "text": w.text,
+                    "bbox": w.box.to_dict(),
+                    "confidence": round(w.confidence, 1),
+                    "language": w.language,
+                    "page": page.index,
+                }
+                for page in self.pages
+                for w in page.words
+            ]
         return answer
 
 
@@ -358,7 +378,14 @@ class ImageAnonymizer:
             confidence = round(sum(w.confidence for w in words) / len(words), 1) if words else 0.0
             pages.append(
                 PageAnalysis(
-                    index, page.width, page.height, text.text, len(words), confidence, tuple(findings)
+                    index,
+                    page.width,
+                    page.height,
+                    text.text,
+                    len(words),
+                    confidence,
+                    tuple(findings),
+                    words=tuple(words),
                 )
             )
         return Analysis(
@@ -370,6 +397,7 @@ class ImageAnonymizer:
             ocr_mode=options.ocr_mode,
             timings=timings,
             unsupported_entities=unsupported,
+            include_words=options.include_words,
         )
 
     def _unsupported(self, options: Options) -> tuple[str, ...]:
