@@ -27,6 +27,7 @@ from .errors import (
     UnsupportedEntityType,
     VerificationFailed,
 )
+from .language_detection import LanguageDetection, LanguageDetector
 from .languages import LanguageSpec, parse_language, require_installed
 from .model import Box, Finding, OcrWord
 from .verification import (
@@ -148,6 +149,7 @@ class Analysis:
     # Types a default request could not look for: the language cannot detect them here.
     unsupported_entities: tuple[str, ...] = ()
     include_words: bool = True  # the caller's include_words: ``words`` in the answer
+    language_detection: LanguageDetection | None = None  # what language=auto chose
 
     @property
     def findings(self) -> tuple[tuple[int, Finding], ...]:
@@ -216,6 +218,8 @@ class Analysis:
             "verification": self.verification.to_dict(),
             "unsupported_entities": list(self.unsupported_entities),
         }
+        if self.language_detection is not None:
+            answer["language_detection"] = self.language_detection.to_dict()
         if not with_text:
             del answer["ocr_text"]
         elif with_words and self.include_words:
@@ -319,12 +323,14 @@ class ImageAnonymizer:
         ocr_engine: ocr.OcrEngine | None = None,
         detector: Detector | None = None,
         second_ocr_engine: ocr.OcrEngine | None = None,
+        language_detector: LanguageDetector | None = None,
     ) -> None:
         self.settings = settings or Settings.from_env()
         self.ocr_engine = ocr_engine or ocr.build_engine(self.settings.ocr_engine, self.settings.tessdata_dir)
         self.detector = detector or Detector(self.settings.spacy_model_en)
         # Thorough mode's second engine; its models load on first use (or in warm_up).
         self.second_ocr_engine = second_ocr_engine or ocr.RapidOcrEngine()
+        self.language_detector = language_detector or LanguageDetector(self.settings.tessdata_dir)
 
     def warm_up(self, ocr_mode: ocr.OcrMode = "thorough") -> None:
         """Get ready to answer: load the model and Tesseract now, at cold start.
@@ -361,9 +367,17 @@ class ImageAnonymizer:
             raise ProcessingFailed("The image could not be processed.") from error
 
     def _analyze(self, decoded: formats.DecodedImage, options: Options) -> Analysis:
+        timings = {"ocr": 0.0, "detection": 0.0}
+        detection = None
+        if options.language.auto:
+            started = time.perf_counter()
+            # The first page's language, for every page: a document is in one language.
+            prepared = ocr.prepare_for_ocr(decoded.pages[0])
+            spec, detection = self.language_detector.detect(prepared, self.ocr_engine)
+            options = replace(options, language=spec)
+            timings["language_detection"] = time.perf_counter() - started
         require_installed(options.language, self.settings.tessdata_dir)
         unsupported = self._unsupported(options)
-        timings = {"ocr": 0.0, "detection": 0.0}
         pages: list[PageAnalysis] = []
         for index, page in enumerate(decoded.pages):
             started = time.perf_counter()
@@ -398,6 +412,7 @@ class ImageAnonymizer:
             timings=timings,
             unsupported_entities=unsupported,
             include_words=options.include_words,
+            language_detection=detection,
         )
 
     def _unsupported(self, options: Options) -> tuple[str, ...]:
@@ -406,8 +421,10 @@ class ImageAnonymizer:
         only). Named explicitly in ``entities``: refused, naming them. Asked for by
         default: returned, for the answer to report."""
         wanted = options.detected_entities
-        looked_for = catalogue.DEFAULT_ENTITIES if wanted is None else wanted
         language = options.language.primary
+        looked_for = (
+            catalogue.DEFAULT_ENTITIES - catalogue.national_elsewhere(language) if wanted is None else wanted
+        )
         missing = tuple(sorted(looked_for - self.detector.supported_entities(language)))
         if missing and options.entities is not None:
             raise UnsupportedEntityType(
@@ -466,6 +483,7 @@ class ImageAnonymizer:
 
     def _redact(self, decoded: formats.DecodedImage, options: Options) -> Redaction:
         analysis = self._analyze(decoded, options)
+        options = replace(options, language=analysis.language)  # auto's choice, to verify with
         started = time.perf_counter()
         palette = decoded.format is formats.GIF
         redacted: list[Image.Image] = []
