@@ -187,6 +187,21 @@ def test_given_entities_event_then_catalogue_with_descriptions() -> None:
     assert "deny_list" in listed[-1]["description"] and listed[-1]["default"] is False
 
 
+def test_given_entities_event_then_the_installed_languages_and_their_detection() -> None:
+    languages = {
+        entry["language"]: entry for entry in json_body(invoke(load_event("entities.json")))["languages"]
+    }
+    assert {"en", "de", "fr", "es"} <= languages.keys()
+    assert languages["en"]["detection_mode"] == "ner" and languages["fr"]["names"] == "ner"
+    assert languages["de"] == {
+        "language": "de",
+        "tesseract": "deu",
+        "detection_mode": "patterns",
+        "names": "labels",
+        "national_entities": ["DE_ID_CARD", "DE_PASSPORT", "DE_SOCIAL_SECURITY", "DE_TAX_ID"],
+    }
+
+
 def test_given_analyze_event_then_json_contract_and_boxes_on_the_pii() -> None:
     response = invoke(load_event("analyze-image.json"))
     assert response["statusCode"] == 200

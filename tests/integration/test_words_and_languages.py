@@ -8,7 +8,7 @@ import pytest
 
 from image_anonymizer import ocr
 from image_anonymizer.config import Settings
-from image_anonymizer.errors import LanguageNotInstalled
+from image_anonymizer.errors import LanguageNotInstalled, UnsupportedEntityType
 from image_anonymizer.language_detection import LanguageDetector
 from image_anonymizer.ocr_engines import TesserocrEngine
 from image_anonymizer.service import ImageAnonymizer, Options
@@ -146,3 +146,17 @@ def test_given_a_spanish_nif_then_it_is_covered(anonymizer: ImageAnonymizer) -> 
     result = anonymizer.redact(encode(image, "PNG"), Options.parse(language="es"))
     assert_redacted(image, decode(result.image), words)
     assert result.analysis.entity_counts().get("ES_NIF") == 1
+
+
+def test_given_german_then_names_are_looked_for_and_ner_only_types_are_unsupported(
+    anonymizer: ImageAnonymizer,
+) -> None:
+    image, _ = render(LETTER[:1], size=(900, 100))
+    analysis = anonymizer.analyze(encode(image, "PNG"), Options.parse(language="de"))
+    unsupported = set(analysis.unsupported_entities)
+    assert {"LOCATION", "NRP", "US_SSN"} <= unsupported
+    assert not unsupported & {"PERSON", "DE_TAX_ID", "ES_NIF", "PHONE_NUMBER", "IBAN_CODE"}
+    with pytest.raises(UnsupportedEntityType, match="LOCATION"):
+        anonymizer.analyze(encode(image, "PNG"), Options.parse(language="de", entities="PERSON,LOCATION"))
+    with pytest.raises(UnsupportedEntityType, match="ES_NIF"):
+        anonymizer.analyze(encode(image, "PNG"), Options.parse(language="en", entities="ES_NIF"))

@@ -165,7 +165,7 @@ def health() -> dict[str, str]:
 @app.get("/entities")
 def entities() -> dict[str, Any]:
     metrics.add_metric(name="catalogue_requests", unit=MetricUnit.Count, value=1)
-    return {"entities": describe()}
+    return {"entities": describe(), "languages": anonymizer.languages()}
 
 
 @app.post("/analyze-image")

@@ -28,7 +28,7 @@ from .errors import (
     VerificationFailed,
 )
 from .language_detection import LanguageDetection, LanguageDetector
-from .languages import LanguageSpec, parse_language, require_installed
+from .languages import TESSERACT_TO_ISO, LanguageSpec, parse_language, require_installed
 from .model import Box, Finding, OcrWord
 from .verification import (
     MAX_PASSES,
@@ -347,6 +347,27 @@ class ImageAnonymizer:
         self.ocr_engine.read(blank, english)
         if ocr_mode == "thorough" and not isinstance(self.second_ocr_engine, WarmingEngine):
             self.second_ocr_engine = WarmingEngine(self.second_ocr_engine, blank, english)
+
+    def languages(self) -> list[dict[str, Any]]:
+        """The installed OCR languages and what finds names in each: spaCy NER
+        (``ner``) or the name fields' labels (``labels``), with the pattern
+        recognizers, and the country's identifiers looked for in it."""
+        described = []
+        for code in self.language_detector.installed():
+            iso = TESSERACT_TO_ISO[code]
+            mode = self.detector.planned_mode(iso)
+            described.append(
+                {
+                    "language": iso,
+                    "tesseract": code,
+                    "detection_mode": mode,
+                    "names": "ner" if mode == "ner" else "labels",
+                    "national_entities": sorted(
+                        k for k, v in catalogue.NATIONAL_ENTITIES.items() if v == iso
+                    ),
+                }
+            )
+        return described
 
     def analyze(self, data: bytes, options: Options) -> Analysis:
         """Find PII on every page of the image."""
