@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ from image_anonymizer import ocr
 from image_anonymizer.config import Settings
 from image_anonymizer.errors import LanguageNotInstalled, UnsupportedEntityType
 from image_anonymizer.language_detection import LanguageDetector
+from image_anonymizer.languages import TESSERACT_TO_ISO
 from image_anonymizer.ocr_engines import TesserocrEngine
 from image_anonymizer.service import ImageAnonymizer, Options
 from tests.rendering import LETTER, Line, Word, assert_redacted, decode, encode, render, tokens
@@ -160,3 +162,12 @@ def test_given_german_then_names_are_looked_for_and_ner_only_types_are_unsupport
         anonymizer.analyze(encode(image, "PNG"), Options.parse(language="de", entities="PERSON,LOCATION"))
     with pytest.raises(UnsupportedEntityType, match="ES_NIF"):
         anonymizer.analyze(encode(image, "PNG"), Options.parse(language="en", entities="ES_NIF"))
+
+
+def test_given_the_container_image_then_it_bakes_in_48_known_languages_and_osd() -> None:
+    dockerfile = (Path(__file__).resolve().parents[2] / "functions" / "Dockerfile").read_text()
+    default = re.search(r'ARG OCR_LANGUAGES="([^"]*)"', dockerfile)
+    assert default is not None
+    codes = default.group(1).replace("\\\n", " ").split()
+    assert "osd" in codes and len(set(codes) - {"osd"}) >= 48
+    assert not set(codes) - {"osd"} - TESSERACT_TO_ISO.keys()

@@ -107,7 +107,9 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _add_detection_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--language", default="en", help="en, de, eng, en+de …, or auto: detected from the page (default en)")
+    parser.add_argument(
+        "--language", default="en", help="en, de, eng, en+de …, or auto: detected from the page (default en)"
+    )
     parser.add_argument("--score-threshold", type=float, default=DEFAULT_SCORE_THRESHOLD)
     parser.add_argument("--entities", default=None, help="comma-separated types (default: all)")
     parser.add_argument(
