@@ -9,17 +9,11 @@ from typing import Any
 from presidio_analyzer import RecognizerResult
 
 from ..findings import Traits
-from ..lexicon import word_list
+from ..lexicon import name_labels
 from .base import RegexRecognizer
 
 # A word of letters in any alphabet, with inner hyphens or apostrophes ("Jean-Luc", "D'Amico").
 _WORD = r"[^\W\d_]+(?:['’-][^\W\d_]+)*"
-
-
-@cache
-def name_labels() -> frozenset[str]:
-    """The labels of name fields, lower-case (``data/name_labels.txt``)."""
-    return word_list("name_labels.txt")
 
 
 @cache
@@ -44,7 +38,10 @@ class NameFieldRecognizer(RegexRecognizer):
     def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
         labels = name_labels()
         results = []
-        for match in _label_value_re().finditer(text):
+        position = 0
+        # One match at a time, from the end of the last name: the words after a name
+        # may be the next field's label ("Name: Fischer Vorname: Felix").
+        while (match := _label_value_re().search(text, position)) is not None:
             end = match.start(1)
             for word in re.finditer(r"\S+", match.group(1)):
                 # The next field's label ("Dupont Prénom : Marie") or a word in small
@@ -54,4 +51,5 @@ class NameFieldRecognizer(RegexRecognizer):
                 end = match.start(1) + word.end()
             if end > match.start(1):
                 results.append(self._result(match.start(1), end, 0.7))
+            position = max(end, match.start(1) + 1)
         return results
