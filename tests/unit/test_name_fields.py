@@ -33,6 +33,20 @@ def test_given_a_form_line_of_name_fields_then_each_value_is_a_name(
     assert _people(detector, text, language) == names
 
 
+@pytest.mark.parametrize(
+    ("text", "language", "names"),
+    [
+        ("Sehr geehrte Frau Müller,\nvielen Dank.\n", "de", ["Müller"]),
+        ("Gentile signora Rossi,\nla ringraziamo.\n", "it", ["Rossi"]),
+        ("Szanowna Pani Wiśniewska,\ndziękujemy.\n", "pl", ["Wiśniewska"]),
+    ],
+)
+def test_given_a_letter_to_someone_by_title_then_the_name_after_it_is_a_name(
+    detector: Detector, text: str, language: str, names: list[str]
+) -> None:
+    assert _people(detector, text, language) == names
+
+
 def test_given_a_label_with_a_value_in_small_letters_then_it_is_no_name(detector: Detector) -> None:
     assert _people(detector, "Name: bitte ausfüllen\n", "de") == []
 

@@ -133,6 +133,13 @@ def name_labels() -> frozenset[str]:
     return word_list("name_labels.txt")
 
 
+@cache
+def name_titles() -> frozenset[str]:
+    """Forms of address beyond English, lower-case ("frau", "madame", "pani"):
+    ``data/name_titles.txt``."""
+    return word_list("name_titles.txt")
+
+
 def organisation_words() -> frozenset[str]:
     """Words that end an organisation's name ("Norvell Corporation", "Pemberton Ltd")."""
     return word_list("organisation_words.txt")
