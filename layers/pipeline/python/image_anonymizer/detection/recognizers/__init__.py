@@ -28,6 +28,7 @@ from .email import OfflineEmailRecognizer
 from .given_name import GivenNameRecognizer
 from .initials_name import InitialsNameRecognizer
 from .labelled_name import LabelledNameRecognizer
+from .local_date import LocalDateRecognizer
 from .name_field import NameFieldRecognizer
 from .north_american_phone import NorthAmericanPhoneRecognizer
 from .split_card import SplitCardRecognizer
@@ -44,6 +45,7 @@ __all__ = [
     "GivenNameRecognizer",
     "InitialsNameRecognizer",
     "LabelledNameRecognizer",
+    "LocalDateRecognizer",
     "NameFieldRecognizer",
     "NorthAmericanPhoneRecognizer",
     "OfflineEmailRecognizer",
@@ -149,7 +151,11 @@ def recognizers_for(
             pr.InAadhaarRecognizer(),
         ]
     else:
-        recognizers += [NameFieldRecognizer(language), *_national_recognizers(language)]
+        recognizers += [
+            NameFieldRecognizer(language),
+            LocalDateRecognizer(language),
+            *_national_recognizers(language),
+        ]
     if with_ner:
         recognizers.append(pr.SpacyRecognizer(supported_language=language))
     return recognizers
