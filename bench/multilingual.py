@@ -408,8 +408,7 @@ def report(results: dict[str, Any], documents: int, seed: int) -> str:
         "Names: spaCy NER for fr; elsewhere the name fields' labels and forms of address (a name in "
         "running text with neither is missed outside fr). Addresses need NER (`LOCATION`): none is "
         "expected outside fr, and in fr the city alone is found (an NER place with a house number is "
-        "dropped by the rule that NER names are spelled as names). Dates missed are those with the "
-        "month written in the language (`12 mars 1987`): the date recognizers know English months only. "
+        "dropped by the rule that NER names are spelled as names). "
         "Phones missed are numbers the generator drew that `phonenumbers` finds invalid for the region.",
         END,
     ]
