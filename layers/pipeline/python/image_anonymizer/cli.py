@@ -103,6 +103,12 @@ def _parser() -> argparse.ArgumentParser:
     entities = commands.add_parser("entities", help="list the entity types that can be detected")
     entities.add_argument("--json", action="store_true")
     entities.set_defaults(run=_entities)
+
+    languages = commands.add_parser(
+        "languages", help="list the installed OCR languages and what detects names in each"
+    )
+    languages.add_argument("--json", action="store_true")
+    languages.set_defaults(run=_languages)
     return parser
 
 
@@ -352,6 +358,23 @@ def _entities(args: argparse.Namespace) -> int:
                 note = "  (not a type to ask for)"
             print(f"{e['entity_type']!s:<{width}}  {e['description']}{note}")
         print(f"\n{len(catalogue)} types; formats: {', '.join(f.name for f in SUPPORTED_FORMATS)}")
+    return EXIT_OK
+
+
+def _languages(args: argparse.Namespace) -> int:
+    from .service import ImageAnonymizer
+
+    installed = ImageAnonymizer().languages()
+    if args.json:
+        print(json.dumps(installed, indent=2))
+        return EXIT_OK
+    for entry in installed:
+        national = ", ".join(entry["national_entities"])
+        print(
+            f"{entry['language']:<8} {entry['tesseract']:<8} names: {entry['names']:<7}"
+            + (f" ids: {national}" if national else "")
+        )
+    print(f"\n{len(installed)} languages installed; language=auto picks among them")
     return EXIT_OK
 
 
