@@ -79,6 +79,8 @@ timing: venv
 	$(BIN)/python bench/http_latency.py
 	$(BIN)/python bench/large_image.py
 
+# A full run (no BENCH_ARGS) also writes bench/multilingual.py's section of RESULTS.md;
+# its languages without Tesseract data installed are skipped, and it says so.
 bench: venv
 	@set -e; if [ ! -f bench/.venv-peer/.installed ] || [ bench/requirements-peer.txt -nt bench/.venv-peer/.installed ]; then \
 		test -x bench/.venv-peer/bin/python || $(PYTHON) -m venv bench/.venv-peer; \
@@ -87,4 +89,5 @@ bench: venv
 		touch bench/.venv-peer/.installed; \
 	fi
 	$(BIN)/python bench/run.py $(if $(REAL),--real $(REAL)) $(BENCH_ARGS)
+	$(if $(BENCH_ARGS),,$(BIN)/python bench/multilingual.py)
 .PHONY: bench

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 from image_anonymizer import api
-from image_anonymizer.catalogue import DEFAULT_ENTITIES
+from image_anonymizer.catalogue import DEFAULT_ENTITIES, national_elsewhere
 from image_anonymizer.local_server import LocalContext
 from image_anonymizer.plans import PlanResolver
 from tests.conftest import EVENTS, load_event
@@ -185,6 +185,21 @@ def test_given_entities_event_then_catalogue_with_descriptions() -> None:
     assert listed[-1]["entity_type"] == "DENY_LIST"
     assert [e["entity_type"] for e in listed if not e["requestable"]] == ["DENY_LIST"]
     assert "deny_list" in listed[-1]["description"] and listed[-1]["default"] is False
+
+
+def test_given_entities_event_then_the_installed_languages_and_their_detection() -> None:
+    languages = {
+        entry["language"]: entry for entry in json_body(invoke(load_event("entities.json")))["languages"]
+    }
+    assert {"en", "de", "fr", "es"} <= languages.keys()
+    assert languages["en"]["detection_mode"] == "ner" and languages["fr"]["names"] == "ner"
+    assert languages["de"] == {
+        "language": "de",
+        "tesseract": "deu",
+        "detection_mode": "patterns",
+        "names": "labels",
+        "national_entities": ["DE_ID_CARD", "DE_PASSPORT", "DE_SOCIAL_SECURITY", "DE_TAX_ID"],
+    }
 
 
 def test_given_analyze_event_then_json_contract_and_boxes_on_the_pii() -> None:
@@ -592,16 +607,18 @@ def test_given_verification_still_finds_pii_after_the_last_pass_then_500_verific
 # ---------------------------------------------------------------- types a language cannot detect
 
 
-def test_given_german_and_an_explicit_person_then_422_naming_the_type() -> None:
-    assert "PERSON" not in api.anonymizer.detector.supported_entities("de"), "a German model is installed"
-    response = invoke(image_event("/analyze-image", gen.png_bytes(), language="de", entities="PERSON"))
+def test_given_german_and_an_explicit_location_then_422_naming_the_type() -> None:
+    assert "LOCATION" not in api.anonymizer.detector.supported_entities("de"), "a German model is installed"
+    response = invoke(image_event("/analyze-image", gen.png_bytes(), language="de", entities="LOCATION"))
     message = assert_error(response, 422, "unsupported_entity_type")
-    assert "PERSON" in message and "de" in message
+    assert "LOCATION" in message and "de" in message
 
 
 def test_given_german_and_the_default_types_then_the_answer_and_a_header_name_those_not_looked_for() -> None:
-    missing = sorted(DEFAULT_ENTITIES - api.anonymizer.detector.supported_entities("de"))
-    assert "PERSON" in missing
+    # Other countries' identifiers are not expected of German pages: not listed.
+    expected = DEFAULT_ENTITIES - national_elsewhere("de")
+    missing = sorted(expected - api.anonymizer.detector.supported_entities("de"))
+    assert "LOCATION" in missing and "PERSON" not in missing
     analyzed = invoke(image_event("/analyze-image", gen.png_bytes(), language="de", ocr_mode="fast"))
     assert analyzed["statusCode"] == 200, analyzed["body"][:300]
     assert json_body(analyzed)["unsupported_entities"] == missing

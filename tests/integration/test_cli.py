@@ -89,6 +89,14 @@ def test_entities_lists_the_catalogue() -> None:
     assert len(names) >= 25 and {"SG_NRIC_FIN", "DATE_OF_BIRTH", "AGE", "DOMAIN_NAME"} <= names
 
 
+def test_languages_lists_the_installed_languages_and_their_detection() -> None:
+    result = run("languages", "--json")
+    assert result.returncode == 0, result.stderr
+    by_language = {e["language"]: e for e in json.loads(result.stdout)}
+    assert by_language["fr"]["names"] == "ner" and by_language["es"]["names"] == "labels"
+    assert by_language["es"]["national_entities"] == ["ES_NIE", "ES_NIF"]
+
+
 def test_given_verify_flags_then_redact_reports_the_verification(tmp_path: Path) -> None:
     image, words = render(LINES, size=(900, 140))
     path = tmp_path / "scan.png"

@@ -49,3 +49,17 @@ def test_given_no_network_then_rapidocr_loads_its_models_from_the_wheel(no_netwo
     image, _ = render([tokens("Ship to Jonas Weber")], size=(600, 100))
     words = RapidOcrEngine().read(image.convert("L"), parse_language("en"))
     assert [w.text for w in words] == ["Ship", "to", "Jonas", "Weber"]
+
+
+def test_given_no_network_then_auto_detects_french_and_its_model_loads(no_network: object) -> None:
+    # lingua's models ship in its wheel; the French spaCy model is an installed package.
+    service = ImageAnonymizer(detector=Detector())
+    lines = [
+        tokens("Madame, nous avons bien reçu votre demande et nous vous en remercions."),
+        tokens("Votre dossier sera traité dans les meilleurs délais par notre service."),
+        tokens("Nom : Dupont Prénom : Marie", ["Dupont", "Marie"]),
+    ]
+    image, _ = render(lines, size=(1300, 260))
+    analysis = service.analyze(encode(image, "PNG"), Options.parse(language="auto", ocr_mode="fast"))
+    assert analysis.language_detection is not None and analysis.language_detection.detected == "fr"
+    assert analysis.detection_mode == "ner" and analysis.entity_counts().get("PERSON", 0) >= 2

@@ -120,6 +120,7 @@ def _options(
     exclude_entities: list[str] | str | None = None,
     allow_list: object = None,
     deny_list: object = None,
+    include_words: str | None = None,
 ) -> Options:
     return Options.parse(
         language=language,
@@ -131,6 +132,7 @@ def _options(
         exclude_entities=exclude_entities,
         allow_list=allow_list,
         deny_list=deny_list,
+        include_words=include_words,
     )
 
 
@@ -147,6 +149,7 @@ _DENY_HELP = (
     "words or phrases always covered where they stand as whole words, ignoring case, "
     "reported as DENY_LIST: repeat the field, or one value as a JSON array or one entry per line"
 )
+_WORDS_HELP = "true (default)|false: list every word read, with its box, confidence (0-100), language, page"
 _VERIFY_HELP = (
     "true|false: read the redacted image again and cover what is still found "
     "(default: true in thorough mode, false in fast mode)"
@@ -162,7 +165,7 @@ def health() -> dict[str, str]:
 @app.get("/entities")
 def entities() -> dict[str, Any]:
     metrics.add_metric(name="catalogue_requests", unit=MetricUnit.Count, value=1)
-    return {"entities": describe()}
+    return {"entities": describe(), "languages": anonymizer.languages()}
 
 
 @app.post("/analyze-image")
@@ -176,9 +179,19 @@ def analyze_image(
     exclude_entities: Annotated[list[str] | str | None, Form(description=_EXCLUDE_HELP)] = None,
     allow_list: Annotated[list[str] | str | None, Form(description=_ALLOW_HELP)] = None,
     deny_list: Annotated[list[str] | str | None, Form(description=_DENY_HELP)] = None,
+    include_words: Annotated[str | None, Form(description=_WORDS_HELP)] = None,
 ) -> dict[str, Any]:
     options = _options(
-        language, score_threshold, entities, None, ocr_mode, None, exclude_entities, allow_list, deny_list
+        language,
+        score_threshold,
+        entities,
+        None,
+        ocr_mode,
+        None,
+        exclude_entities,
+        allow_list,
+        deny_list,
+        include_words=include_words,
     )
     started = time.perf_counter()
     analysis = anonymizer.analyze(_checked_bytes(image), options)

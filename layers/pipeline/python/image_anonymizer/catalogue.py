@@ -44,6 +44,31 @@ ENTITY_CATALOGUE: dict[str, str] = {
     "AU_MEDICARE": "An Australian Medicare number",
     "IN_PAN": "An Indian Permanent Account Number",
     "IN_AADHAAR": "An Indian Aadhaar number",
+    "ES_NIF": "A Spanish tax id (NIF/DNI, checksum-validated)",
+    "ES_NIE": "A Spanish foreigner's id (NIE, checksum-validated)",
+    "IT_FISCAL_CODE": "An Italian fiscal code (codice fiscale, checksum-validated)",
+    "IT_IDENTITY_CARD": "An Italian identity card number",
+    "PL_PESEL": "A Polish personal id (PESEL, checksum-validated)",
+    "FI_PERSONAL_IDENTITY_CODE": "A Finnish personal identity code (henkilötunnus)",
+    "DE_TAX_ID": "A German tax id (Steuer-ID, checksum-validated)",
+    "DE_ID_CARD": "A German identity card number",
+    "DE_PASSPORT": "A German passport number",
+    "DE_SOCIAL_SECURITY": "A German social security number (Rentenversicherungsnummer)",
+}
+# A country's identifiers, looked for in its language only (their patterns are digits
+# that other languages' pages hold for other reasons): another language's request does
+# not list them as unsupported, and names them in ``entities`` at its peril (422).
+NATIONAL_ENTITIES: dict[str, str] = {
+    "ES_NIF": "es",
+    "ES_NIE": "es",
+    "IT_FISCAL_CODE": "it",
+    "IT_IDENTITY_CARD": "it",
+    "PL_PESEL": "pl",
+    "FI_PERSONAL_IDENTITY_CODE": "fi",
+    "DE_TAX_ID": "de",
+    "DE_ID_CARD": "de",
+    "DE_PASSPORT": "de",
+    "DE_SOCIAL_SECURITY": "de",
 }
 DEFAULT_SCORE_THRESHOLD = 0.3
 # What a request that names no types gets: the whole catalogue, as the contract says.
@@ -51,6 +76,11 @@ DEFAULT_SCORE_THRESHOLD = 0.3
 # and personal data under GDPR, and a page rarely says which of its dates are tied to
 # someone. Callers who want dates left alone name the types they want, or exclude it.
 DEFAULT_ENTITIES = frozenset(ENTITY_CATALOGUE)
+
+
+def national_elsewhere(language: str) -> frozenset[str]:
+    """The identifiers of other languages' countries: not expected of ``language``."""
+    return frozenset(k for k, v in NATIONAL_ENTITIES.items() if v != language)
 
 
 def describe() -> list[dict[str, object]]:

@@ -52,6 +52,12 @@ def _parser() -> argparse.ArgumentParser:
     analyze = commands.add_parser("analyze", help="print the findings of one image as JSON")
     analyze.add_argument("image", type=Path)
     _add_detection_options(analyze)
+    analyze.add_argument(
+        "--include-words",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="list every word read, with its box, confidence, language and page (default: on)",
+    )
     analyze.set_defaults(run=_analyze)
 
     redact = commands.add_parser("redact", help="write redacted copies of images or folders")
@@ -97,11 +103,19 @@ def _parser() -> argparse.ArgumentParser:
     entities = commands.add_parser("entities", help="list the entity types that can be detected")
     entities.add_argument("--json", action="store_true")
     entities.set_defaults(run=_entities)
+
+    languages = commands.add_parser(
+        "languages", help="list the installed OCR languages and what detects names in each"
+    )
+    languages.add_argument("--json", action="store_true")
+    languages.set_defaults(run=_languages)
     return parser
 
 
 def _add_detection_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--language", default="en", help="en, de, eng, en+de … (default en)")
+    parser.add_argument(
+        "--language", default="en", help="en, de, eng, en+de …, or auto: detected from the page (default en)"
+    )
     parser.add_argument("--score-threshold", type=float, default=DEFAULT_SCORE_THRESHOLD)
     parser.add_argument("--entities", default=None, help="comma-separated types (default: all)")
     parser.add_argument(
@@ -167,6 +181,7 @@ def _options(args: argparse.Namespace) -> object:
         exclude_entities=args.exclude_entities,
         allow_list=[*args.allow, *_list_file(args.allow_list_file)],
         deny_list=[*args.deny, *_list_file(args.deny_list_file)],
+        include_words=getattr(args, "include_words", None),
     )
 
 
@@ -249,7 +264,7 @@ def _redact(args: argparse.Namespace) -> int:
         write_atomically(target, result.image)
         summary = result.analysis.to_dict()
         if args.findings or args.findings_with_text:
-            stored = result.analysis.to_dict(with_text=args.findings_with_text)
+            stored = result.analysis.to_dict(with_text=args.findings_with_text, with_words=False)
             write_atomically(
                 target.with_name(target.name + ".json"),
                 json.dumps(stored, indent=2, ensure_ascii=False).encode(),
@@ -343,6 +358,23 @@ def _entities(args: argparse.Namespace) -> int:
                 note = "  (not a type to ask for)"
             print(f"{e['entity_type']!s:<{width}}  {e['description']}{note}")
         print(f"\n{len(catalogue)} types; formats: {', '.join(f.name for f in SUPPORTED_FORMATS)}")
+    return EXIT_OK
+
+
+def _languages(args: argparse.Namespace) -> int:
+    from .service import ImageAnonymizer
+
+    installed = ImageAnonymizer().languages()
+    if args.json:
+        print(json.dumps(installed, indent=2))
+        return EXIT_OK
+    for entry in installed:
+        national = ", ".join(entry["national_entities"])
+        print(
+            f"{entry['language']:<8} {entry['tesseract']:<8} names: {entry['names']:<7}"
+            + (f" ids: {national}" if national else "")
+        )
+    print(f"\n{len(installed)} languages installed; language=auto picks among them")
     return EXIT_OK
 
 

@@ -230,7 +230,7 @@ class DropFolder:
         except Exception as error:  # noqa: BLE001 - logged by type, the file moved aside
             return self._internal_error(source, relative, data, error)
         target = self.outbox / relative
-        summary = redaction.analysis.to_dict(with_text=self._store_text)
+        summary = redaction.analysis.to_dict(with_text=self._store_text, with_words=False)
         write_atomically(target, redaction.image, OUTPUT_MODE)
         write_atomically(
             target.with_name(target.name + ".json"),

@@ -86,6 +86,8 @@ ISO_TO_TESSERACT: dict[str, str] = {
     "zh-tw": "chi_tra",
     "zh-hant": "chi_tra",
 }
+# Detected from the page (``language_detection``); never combined with another.
+AUTO = "auto"
 TESSERACT_TO_ISO: dict[str, str] = {}
 for _iso, _tess in ISO_TO_TESSERACT.items():
     TESSERACT_TO_ISO.setdefault(_tess, _iso)
@@ -103,14 +105,22 @@ class LanguageSpec:
         return "+".join(self.tesseract)
 
     @property
+    def auto(self) -> bool:
+        """``language=auto``: detected from the page (``language_detection``) before OCR."""
+        return self.tesseract == (AUTO,)
+
+    @property
     def primary(self) -> str:
         """The ISO code the detector analyses the text in."""
         return self.iso[0]
 
 
 def parse_language(value: str | None) -> LanguageSpec:
-    """Accept ``en``, ``eng``, ``en+de``, ``eng+deu`` or a mix; reject the unknown."""
+    """Accept ``en``, ``eng``, ``en+de``, ``eng+deu`` or a mix, or ``auto`` alone;
+    reject the unknown."""
     raw = (value or "en").strip().lower().replace(",", "+")
+    if raw == AUTO:
+        return LanguageSpec((AUTO,), (AUTO,))
     tesseract: list[str] = []
     iso: list[str] = []
     for part in filter(None, (p.strip() for p in raw.split("+"))):

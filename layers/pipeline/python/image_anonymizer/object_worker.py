@@ -229,7 +229,7 @@ class ObjectWorker:
             return self._fail(request, job_id, error, data, started)
         findings_key = output_key + ".json"
         # Types, boxes, scores, pages and counts; the text read only when asked for.
-        summary = result.analysis.to_dict(with_text=store_text)
+        summary = result.analysis.to_dict(with_text=store_text, with_words=False)
         self._s3.put_object(
             Bucket=request.bucket, Key=output_key, Body=result.image, ContentType=result.content_type
         )

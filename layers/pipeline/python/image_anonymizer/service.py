@@ -27,8 +27,9 @@ from .errors import (
     UnsupportedEntityType,
     VerificationFailed,
 )
-from .languages import LanguageSpec, parse_language, require_installed
-from .model import Box, Finding
+from .language_detection import LanguageDetection, LanguageDetector
+from .languages import TESSERACT_TO_ISO, LanguageSpec, parse_language, require_installed
+from .model import Box, Finding, OcrWord
 from .verification import (
     MAX_PASSES,
     SKIPPED,
@@ -57,6 +58,7 @@ class Options:
     exclude_entities: frozenset[str] | None = None
     allow_list: tuple[str, ...] = ()
     deny_list: tuple[str, ...] = ()
+    include_words: bool = True
 
     @property
     def detected_entities(self) -> frozenset[str] | None:
@@ -96,6 +98,7 @@ class Options:
         exclude_entities: Iterable[str] | str | None = None,
         allow_list: object = None,
         deny_list: object = None,
+        include_words: bool | str | None = None,
     ) -> Options:
         """Validate raw request values; every bad one raises ``InvalidRequest``.
 
@@ -112,6 +115,7 @@ class Options:
             exclude_entities=validate_entities(_entity_names(exclude_entities, "exclude_entities")),
             allow_list=request_lists.parse_list(allow_list, "allow_list"),
             deny_list=request_lists.parse_list(deny_list, "deny_list"),
+            include_words=parse_flag(include_words, "include_words") is not False,
         )
 
 
@@ -127,6 +131,7 @@ class PageAnalysis:
     mean_confidence: float
     findings: tuple[Finding, ...]
     added: tuple[Finding, ...] = ()  # found by verification, on the redacted page
+    words: tuple[OcrWord, ...] = ()  # every word OCR read, in page pixels
 
 
 @dataclass(frozen=True)
@@ -143,6 +148,8 @@ class Analysis:
     verification: Verification = SKIPPED
     # Types a default request could not look for: the language cannot detect them here.
     unsupported_entities: tuple[str, ...] = ()
+    include_words: bool = True  # the caller's include_words: ``words`` in the answer
+    language_detection: LanguageDetection | None = None  # what language=auto chose
 
     @property
     def findings(self) -> tuple[tuple[int, Finding], ...]:
@@ -163,10 +170,13 @@ class Analysis:
             counts[finding.entity_type] = counts.get(finding.entity_type, 0) + 1
         return dict(sorted(counts.items()))
 
-    def to_dict(self, with_text: bool = True) -> dict[str, Any]:
+    def to_dict(self, with_text: bool = True, with_words: bool = True) -> dict[str, Any]:
         """The API's JSON. ``with_text=False``: what may be stored, types, boxes, scores,
         pages and counts, without any text read from the image (no ``text`` per entity,
-        no ``ocr_text``)."""
+        no ``ocr_text``, no ``words``). ``words``, every word read with its box,
+        confidence, language and page, only with ``with_text`` and ``with_words`` when the
+        caller asked for them (``include_words``, the default): stored findings pass
+        ``with_words=False``, so they never hold them."""
         first = self.pages[0]
         answer: dict[str, Any] = {
             "entities": [
@@ -208,8 +218,22 @@ class Analysis:
             "verification": self.verification.to_dict(),
             "unsupported_entities": list(self.unsupported_entities),
         }
+        if self.language_detection is not None:
+            answer["language_detection"] = self.language_detection.to_dict()
         if not with_text:
             del answer["ocr_text"]
+        elif with_words and self.include_words:
+            answer["words"] = [
+                {
+                    "text": w.text,
+                    "bbox": w.box.to_dict(),
+                    "confidence": round(w.confidence, 1),
+                    "language": w.language,
+                    "page": page.index,
+                }
+                for page in self.pages
+                for w in page.words
+            ]
         return answer
 
 
@@ -299,12 +323,14 @@ class ImageAnonymizer:
         ocr_engine: ocr.OcrEngine | None = None,
         detector: Detector | None = None,
         second_ocr_engine: ocr.OcrEngine | None = None,
+        language_detector: LanguageDetector | None = None,
     ) -> None:
         self.settings = settings or Settings.from_env()
         self.ocr_engine = ocr_engine or ocr.build_engine(self.settings.ocr_engine, self.settings.tessdata_dir)
         self.detector = detector or Detector(self.settings.spacy_model_en)
         # Thorough mode's second engine; its models load on first use (or in warm_up).
         self.second_ocr_engine = second_ocr_engine or ocr.RapidOcrEngine()
+        self.language_detector = language_detector or LanguageDetector(self.settings.tessdata_dir)
 
     def warm_up(self, ocr_mode: ocr.OcrMode = "thorough") -> None:
         """Get ready to answer: load the model and Tesseract now, at cold start.
@@ -321,6 +347,27 @@ class ImageAnonymizer:
         self.ocr_engine.read(blank, english)
         if ocr_mode == "thorough" and not isinstance(self.second_ocr_engine, WarmingEngine):
             self.second_ocr_engine = WarmingEngine(self.second_ocr_engine, blank, english)
+
+    def languages(self) -> list[dict[str, Any]]:
+        """The installed OCR languages and what finds names in each: spaCy NER
+        (``ner``) or the name fields' labels (``labels``), with the pattern
+        recognizers, and the country's identifiers looked for in it."""
+        described = []
+        for code in self.language_detector.installed():
+            iso = TESSERACT_TO_ISO[code]
+            mode = self.detector.planned_mode(iso)
+            described.append(
+                {
+                    "language": iso,
+                    "tesseract": code,
+                    "detection_mode": mode,
+                    "names": "ner" if mode == "ner" else "labels",
+                    "national_entities": sorted(
+                        k for k, v in catalogue.NATIONAL_ENTITIES.items() if v == iso
+                    ),
+                }
+            )
+        return described
 
     def analyze(self, data: bytes, options: Options) -> Analysis:
         """Find PII on every page of the image."""
@@ -341,9 +388,17 @@ class ImageAnonymizer:
             raise ProcessingFailed("The image could not be processed.") from error
 
     def _analyze(self, decoded: formats.DecodedImage, options: Options) -> Analysis:
+        timings = {"ocr": 0.0, "detection": 0.0}
+        detection = None
+        if options.language.auto:
+            started = time.perf_counter()
+            # The first page's language, for every page: a document is in one language.
+            prepared = ocr.prepare_for_ocr(decoded.pages[0])
+            spec, detection = self.language_detector.detect(prepared, self.ocr_engine)
+            options = replace(options, language=spec)
+            timings["language_detection"] = time.perf_counter() - started
         require_installed(options.language, self.settings.tessdata_dir)
         unsupported = self._unsupported(options)
-        timings = {"ocr": 0.0, "detection": 0.0}
         pages: list[PageAnalysis] = []
         for index, page in enumerate(decoded.pages):
             started = time.perf_counter()
@@ -358,7 +413,14 @@ class ImageAnonymizer:
             confidence = round(sum(w.confidence for w in words) / len(words), 1) if words else 0.0
             pages.append(
                 PageAnalysis(
-                    index, page.width, page.height, text.text, len(words), confidence, tuple(findings)
+                    index,
+                    page.width,
+                    page.height,
+                    text.text,
+                    len(words),
+                    confidence,
+                    tuple(findings),
+                    words=tuple(words),
                 )
             )
         return Analysis(
@@ -370,6 +432,8 @@ class ImageAnonymizer:
             ocr_mode=options.ocr_mode,
             timings=timings,
             unsupported_entities=unsupported,
+            include_words=options.include_words,
+            language_detection=detection,
         )
 
     def _unsupported(self, options: Options) -> tuple[str, ...]:
@@ -378,8 +442,10 @@ class ImageAnonymizer:
         only). Named explicitly in ``entities``: refused, naming them. Asked for by
         default: returned, for the answer to report."""
         wanted = options.detected_entities
-        looked_for = catalogue.DEFAULT_ENTITIES if wanted is None else wanted
         language = options.language.primary
+        looked_for = (
+            catalogue.DEFAULT_ENTITIES - catalogue.national_elsewhere(language) if wanted is None else wanted
+        )
         missing = tuple(sorted(looked_for - self.detector.supported_entities(language)))
         if missing and options.entities is not None:
             raise UnsupportedEntityType(
@@ -438,6 +504,7 @@ class ImageAnonymizer:
 
     def _redact(self, decoded: formats.DecodedImage, options: Options) -> Redaction:
         analysis = self._analyze(decoded, options)
+        options = replace(options, language=analysis.language)  # auto's choice, to verify with
         started = time.perf_counter()
         palette = decoded.format is formats.GIF
         redacted: list[Image.Image] = []

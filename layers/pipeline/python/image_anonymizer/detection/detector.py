@@ -53,6 +53,13 @@ class Detector:
     def mode(self, language: str) -> str:
         return self._analyzer(language).mode
 
+    def planned_mode(self, language: str) -> str:
+        """What ``mode`` will be for ``language``, without building its analyzer:
+        ``ner`` with a spaCy model for it installed, else ``patterns``."""
+        if language == "en" or _installed_spacy_model(language) is not None:
+            return "ner"
+        return "patterns"
+
     def supported_entities(self, language: str) -> frozenset[str]:
         return self._analyzer(language).supported
 

@@ -126,6 +126,20 @@ def field_labels() -> frozenset[str]:
     return word_list("field_labels.txt")
 
 
+@cache
+def name_labels() -> frozenset[str]:
+    """The labels of a form's name fields beyond English, lower-case ("nom", "vorname",
+    "nazwisko"): ``data/name_labels.txt``."""
+    return word_list("name_labels.txt")
+
+
+@cache
+def name_titles() -> frozenset[str]:
+    """Forms of address beyond English, lower-case ("frau", "madame", "pani"):
+    ``data/name_titles.txt``."""
+    return word_list("name_titles.txt")
+
+
 def organisation_words() -> frozenset[str]:
     """Words that end an organisation's name ("Norvell Corporation", "Pemberton Ltd")."""
     return word_list("organisation_words.txt")

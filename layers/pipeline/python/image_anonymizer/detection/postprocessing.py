@@ -9,9 +9,10 @@ drop it. Rules read a finding's ``traits``, never the name of its recognizer.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from functools import wraps
+from functools import cache, wraps
 
 from ..catalogue import DEFAULT_ENTITIES
 from .findings import Detection
@@ -22,6 +23,7 @@ from .lexicon import (
     given_names,
     is_known_name,
     is_wide_place,
+    name_labels,
     organisation_words,
     word_list,
 )
@@ -250,7 +252,7 @@ def ner_names_are_spelled_as_names(detection: Detection, page: Page) -> Detectio
     for word in _found(detection, page).split():
         if "@" in word:  # an email taken into a name: other rules trim it
             continue
-        for part in re.split(r"[-/&]", word.strip(_LABEL_PUNCTUATION + "'\"“”‘’/")):
+        for part in re.split(r"[-/&]", _latin_letters(word).strip(_LABEL_PUNCTUATION + "'\"“”‘’/")):
             if part.strip(_LABEL_PUNCTUATION) and not _NAME_WORD_SHAPE_RE.fullmatch(
                 part.strip(_LABEL_PUNCTUATION)
             ):
@@ -291,7 +293,7 @@ def trim_field_labels(detection: Detection, page: Page) -> Detection | None:
     no letter), then spaces and punctuation; nothing left, it is dropped."""
     if not _trimmed_name_or_place(detection):
         return detection
-    text, labels = page.text, field_labels()
+    text, labels = page.text, _all_field_labels()
     start, end = detection.start, detection.end
     for match in _WORD_RE.finditer(text, start, end):
         if match.group(0).strip(_LABEL_PUNCTUATION).lower() not in labels:
@@ -537,6 +539,19 @@ def _trimmed_name_or_place(detection: Detection) -> bool:
 
 def _found(detection: Detection, page: Page) -> str:
     return page.text[detection.start : detection.end]
+
+
+@cache
+def _all_field_labels() -> frozenset[str]:
+    """English field labels and the name fields' labels of other languages ("Prénom")."""
+    return field_labels() | name_labels()
+
+
+def _latin_letters(word: str) -> str:
+    """Accented Latin letters without their accents ("Prénom" → "Prenom", "Łukasz" →
+    "Lukasz"), so that name shapes written in ASCII read them too."""
+    plain = word.replace("ł", "l").replace("Ł", "L").replace("ß", "ss")
+    return "".join(c for c in unicodedata.normalize("NFKD", plain) if not unicodedata.combining(c))
 
 
 def _has_letter(word: str) -> bool:

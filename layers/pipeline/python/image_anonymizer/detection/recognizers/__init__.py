@@ -8,6 +8,7 @@ A new recognizer: a module here with a ``RegexRecognizer`` subclass (``ENTITY``,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from presidio_analyzer import EntityRecognizer
@@ -27,6 +28,8 @@ from .email import OfflineEmailRecognizer
 from .given_name import GivenNameRecognizer
 from .initials_name import InitialsNameRecognizer
 from .labelled_name import LabelledNameRecognizer
+from .local_date import LocalDateRecognizer
+from .name_field import NameFieldRecognizer
 from .north_american_phone import NorthAmericanPhoneRecognizer
 from .split_card import SplitCardRecognizer
 
@@ -42,6 +45,8 @@ __all__ = [
     "GivenNameRecognizer",
     "InitialsNameRecognizer",
     "LabelledNameRecognizer",
+    "LocalDateRecognizer",
+    "NameFieldRecognizer",
     "NorthAmericanPhoneRecognizer",
     "OfflineEmailRecognizer",
     "RegexRecognizer",
@@ -64,6 +69,32 @@ def traits_of(recognizer: EntityRecognizer) -> Traits:
     return _PRESIDIO_TRAITS.get(type(recognizer), NO_TRAITS)
 
 
+# Where a page in the language may dial from without a country code, beyond Presidio's
+# default regions.
+_PHONE_REGIONS = ("US", "GB", "DE", "FR", "IL", "IN", "CA", "BR")
+_LOCAL_PHONE_REGIONS = (
+    *_PHONE_REGIONS,
+    *["ES", "IT", "NL", "BE", "PT", "PL", "AT", "CH", "SE", "DK", "NO", "FI", "CZ", "IE", "MX", "AR"],
+)
+# A country's identifiers (Presidio's), for its language: ``catalogue.NATIONAL_ENTITIES``.
+_NATIONAL: dict[str, tuple[Callable[..., EntityRecognizer], ...]] = {
+    "es": (pr.EsNifRecognizer, pr.EsNieRecognizer),
+    "it": (pr.ItFiscalCodeRecognizer, pr.ItIdentityCardRecognizer),
+    "pl": (pr.PlPeselRecognizer,),
+    "fi": (pr.FiPersonalIdentityCodeRecognizer,),
+    "de": (
+        pr.DeTaxIdRecognizer,
+        pr.DeIdCardRecognizer,
+        pr.DePassportRecognizer,
+        pr.DeSocialSecurityRecognizer,
+    ),
+}
+
+
+def _national_recognizers(language: str) -> list[EntityRecognizer]:
+    return [kind(supported_language=language) for kind in _NATIONAL.get(language, ())]
+
+
 def recognizers_for(
     language: str, with_ner: bool, tld: Any, vocabulary: Vocabulary | None
 ) -> list[EntityRecognizer]:
@@ -75,7 +106,10 @@ def recognizers_for(
         pr.IbanRecognizer(supported_language=language),
         pr.IpRecognizer(supported_language=language),
         pr.MacAddressRecognizer(supported_language=language),
-        pr.PhoneRecognizer(supported_language=language),
+        pr.PhoneRecognizer(
+            supported_language=language,
+            supported_regions=_PHONE_REGIONS if language == "en" else _LOCAL_PHONE_REGIONS,
+        ),
         pr.UrlRecognizer(supported_language=language),
         pr.DateRecognizer(supported_language=language),
         pr.MedicalLicenseRecognizer(supported_language=language),
@@ -115,6 +149,12 @@ def recognizers_for(
             pr.AuMedicareRecognizer(),
             pr.InPanRecognizer(),
             pr.InAadhaarRecognizer(),
+        ]
+    else:
+        recognizers += [
+            NameFieldRecognizer(language),
+            LocalDateRecognizer(language),
+            *_national_recognizers(language),
         ]
     if with_ner:
         recognizers.append(pr.SpacyRecognizer(supported_language=language))
