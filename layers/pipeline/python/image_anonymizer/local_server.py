@@ -36,8 +36,6 @@ from urllib.parse import parse_qsl, urlsplit
 
 from . import playground
 
-# As in template.yaml's BinaryMediaTypes (there written multipart~1form-data, image~1*).
-BINARY_MEDIA_TYPES = ("multipart/form-data", "image/*")
 LAMBDA_PAYLOAD_LIMIT = 6 * 1024 * 1024
 API_GATEWAY_PAYLOAD_LIMIT = 10 * 1024 * 1024
 KEYLESS_PATHS = ("/health",)
@@ -56,11 +54,6 @@ ROUTES = {
 }
 
 
-def is_binary(content_type: str | None) -> bool:
-    media_type = (content_type or "").split(";")[0].strip().lower()
-    return any(fnmatch.fnmatch(media_type, pattern) for pattern in BINARY_MEDIA_TYPES)
-
-
 def build_event(
     method: str,
     path: str,
@@ -72,14 +65,8 @@ def build_event(
     """An API Gateway REST (v1) proxy event, as the deployed API sends it."""
     url = urlsplit(path)
     query = dict(parse_qsl(url.query)) or None
-    binary = is_binary(headers.get("content-type") or headers.get("Content-Type"))
-    encoded_body: str | None
-    if not body:
-        encoded_body = None
-    elif binary:
-        encoded_body = base64.b64encode(body).decode("ascii")
-    else:
-        encoded_body = body.decode("utf-8", errors="replace")
+    # Every media type is binary to the deployed API: every body arrives base64-encoded.
+    encoded_body = base64.b64encode(body).decode("ascii") if body else None
     request_id = str(uuid.uuid4())
     return {
         "resource": url.path,
@@ -110,7 +97,7 @@ def build_event(
             },
         },
         "body": encoded_body,
-        "isBase64Encoded": binary and bool(body),
+        "isBase64Encoded": bool(body),
     }
 
 
@@ -254,9 +241,9 @@ def make_request_handler(
                 headers.setdefault(name, ",".join(values))
             payload = body.encode("utf-8")
             if result.get("isBase64Encoded"):
-                accept = (self.headers.get("Accept") or "").split(",")[0]
-                # API Gateway returns bytes only when the Accept header names a binary type.
-                payload = base64.b64decode(body) if is_binary(accept) else body.encode("ascii")
+                # With every media type binary, API Gateway returns the bytes, whatever
+                # the request's Accept header says: the Content-Type never lies.
+                payload = base64.b64decode(body)
             self.send_response(int(result.get("statusCode", 502)))
             for name, value in headers.items():
                 if name.lower() not in ("content-length", "connection"):
