@@ -29,6 +29,9 @@ from image_anonymizer.languages import ISO_TO_TESSERACT, installed_languages  # 
 from image_anonymizer.service import ImageAnonymizer, Options  # noqa: E402
 from tests.rendering import Word, encode, render  # noqa: E402
 
+sys.path.insert(0, str(BENCH))
+from sections import write_section  # noqa: E402
+
 START, END = "<!-- multilingual: bench/multilingual.py -->", "<!-- /multilingual -->"
 KINDS = ("name", "address", "date", "phone", "email", "id")
 
@@ -415,16 +418,6 @@ def report(results: dict[str, Any], documents: int, seed: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_section(section: str, path: Path) -> None:
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    if START in text and END in text:
-        before, rest = text.split(START, 1)
-        text = before + section.rstrip("\n") + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--documents", type=int, default=6, help="pages per language (default 6)")
@@ -440,7 +433,7 @@ def main() -> None:
     if args.print:
         print(section)
     else:
-        write_section(section, args.report)
+        write_section(section, args.report, START, END)
         print(section)
 
 
