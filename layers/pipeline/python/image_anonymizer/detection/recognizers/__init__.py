@@ -28,9 +28,11 @@ from .email import OfflineEmailRecognizer
 from .given_name import GivenNameRecognizer
 from .initials_name import InitialsNameRecognizer
 from .labelled_name import LabelledNameRecognizer
+from .local_address import LocalAddressRecognizer
 from .local_date import LocalDateRecognizer
 from .name_field import NameFieldRecognizer
 from .north_american_phone import NorthAmericanPhoneRecognizer
+from .ocr_iban import OcrIbanRecognizer
 from .split_card import SplitCardRecognizer
 
 __all__ = [
@@ -45,9 +47,11 @@ __all__ = [
     "GivenNameRecognizer",
     "InitialsNameRecognizer",
     "LabelledNameRecognizer",
+    "LocalAddressRecognizer",
     "LocalDateRecognizer",
     "NameFieldRecognizer",
     "NorthAmericanPhoneRecognizer",
+    "OcrIbanRecognizer",
     "OfflineEmailRecognizer",
     "RegexRecognizer",
     "SplitCardRecognizer",
@@ -104,6 +108,7 @@ def recognizers_for(
         pr.CreditCardRecognizer(supported_language=language),
         pr.CryptoRecognizer(supported_language=language),
         pr.IbanRecognizer(supported_language=language),
+        OcrIbanRecognizer(language),
         pr.IpRecognizer(supported_language=language),
         pr.MacAddressRecognizer(supported_language=language),
         pr.PhoneRecognizer(
@@ -154,6 +159,7 @@ def recognizers_for(
         recognizers += [
             NameFieldRecognizer(language),
             LocalDateRecognizer(language),
+            LocalAddressRecognizer(language),
             *_national_recognizers(language),
         ]
     if with_ner:
