@@ -16,6 +16,7 @@ from image_anonymizer.detection.recognizers import (
     InitialsNameRecognizer,
     LabelledNameRecognizer,
     NorthAmericanPhoneRecognizer,
+    OcrIbanRecognizer,
     RegexRecognizer,
 )
 
@@ -391,3 +392,31 @@ def test_given_a_label_with_no_name_after_it_then_labelled_name_finds_nothing(te
 )
 def test_given_dear_and_a_title_then_the_name_after_the_title(text: str, name: str) -> None:
     assert found(LabelledNameRecognizer("en"), text) == [name]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A checksum-valid IBAN with its check digits read as letters: O for 0, I for 1
+        ("Konto: NLO2 ABNA 0123 4567 89.", ["NLO2 ABNA 0123 4567 89"]),
+        ("IBAN BEI6 5390 0754 7000 BIC GEBABEBB", ["BEI6 5390 0754 7000"]),
+        # ... or a digit of the account number
+        ("compte FR76 3000 6000 O112 3456 7890 189", ["FR76 3000 6000 O112 3456 7890 189"]),
+        # read right, it is found too (Presidio's recognizer finds it as well)
+        ("NL02ABNA0123456789", ["NL02ABNA0123456789"]),
+    ],
+)
+def test_given_an_iban_that_ocr_misread_then_ocr_iban_finds_it(text: str, expected: list[str]) -> None:
+    assert found(OcrIbanRecognizer("en"), text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "NLO3 ABNA 0123 4567 89",  # one check digit off: no IBAN, however it is read
+        "Order ABCD 1234 5678 9012 shipped",
+        "ZZ12 3456 7890 1234 56",  # no such country
+    ],
+)
+def test_given_no_valid_reading_then_ocr_iban_finds_nothing(text: str) -> None:
+    assert found(OcrIbanRecognizer("en"), text) == []
