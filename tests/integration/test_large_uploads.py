@@ -370,6 +370,30 @@ def test_given_unknown_job_then_404(api: ModuleType) -> None:
     assert answer["statusCode"] == 404
 
 
+def test_given_a_job_of_one_key_then_another_key_gets_the_404_of_a_job_that_does_not_exist(
+    aws: dict[str, Any], api: ModuleType
+) -> None:
+    headers = {"content-type": "application/json"}
+    event = build_event("POST", "/uploads", headers, b'{"filename": "a.png"}', api_key_id="key-a")
+    created = api.lambda_handler(event, LocalContext())
+    assert created["statusCode"] == 201, created["body"]
+    job_id = json.loads(created["body"])["job_id"]
+
+    def status(key_id: str | None, job: str = job_id) -> dict[str, Any]:
+        answer: dict[str, Any] = api.lambda_handler(
+            build_event("GET", f"/jobs/{job}", {}, b"", api_key_id=key_id), LocalContext()
+        )
+        return answer
+
+    own = status("key-a")
+    assert own["statusCode"] == 200 and json.loads(own["body"])["status"] == "pending"
+    assert "key-a" not in own["body"], "the owner's key id is not part of the answer"
+    unknown = status("key-b", "f" * 32)
+    for other in (status("key-b"), status(None), status("key-a ")):
+        assert other["statusCode"] == 404
+        assert json.loads(other["body"]) == json.loads(unknown["body"]), "no existence oracle"
+
+
 def test_given_an_unexpected_failure_then_the_message_is_retried_and_the_original_kept(
     aws: dict[str, Any], worker: ModuleType, monkeypatch: pytest.MonkeyPatch
 ) -> None:
