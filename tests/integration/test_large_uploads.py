@@ -451,6 +451,29 @@ def test_given_the_same_bytes_dropped_again_then_they_are_redacted_again_but_a_r
     assert [e["detail-type"] for e in tap_events(aws)] == ["Image Redacted"]
 
 
+def test_given_a_backfill_item_then_the_archive_image_is_redacted_and_kept(
+    aws: dict[str, Any], worker: ModuleType
+) -> None:
+    from image_anonymizer.object_worker import PoisonMessage
+    from tests.conftest import load_event
+
+    image, words = render(LINES, size=(1100, 240))
+    item = {**load_event("stepfunctions-backfill-item.json"), "bucket": BUCKET}
+    head = aws["s3"].put_object(Bucket=BUCKET, Key=item["key"], Body=encode(image, "PNG"))
+    item["etag"] = head["ETag"]  # quoted, as the Distributed Map's item reader gives it
+    outcome = worker.lambda_handler(item, LocalContext())
+    assert outcome["status"] == "redacted" and outcome["output_key"] == item["output_key"]
+    out = aws["s3"].get_object(Bucket=BUCKET, Key=item["output_key"])["Body"].read()
+    assert_redacted(image, decode(out), words)
+    assert keys(aws, item["key"]) == [item["key"]]
+    tap_events(aws)
+    for refused in ({**item, "keep_original": False}, {**item, "output_key": "results/x/form.jpg"}):
+        with pytest.raises(PoisonMessage):
+            worker.lambda_handler(refused, LocalContext())
+    assert keys(aws, item["key"]) == [item["key"]] and tap_events(aws) == []
+    aws["s3"].delete_object(Bucket=BUCKET, Key=item["key"])
+
+
 def test_given_uploads_without_a_bucket_then_501(api: ModuleType, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(api, "uploads", None)
     event = build_event("POST", "/uploads", {"content-type": "application/json"}, b"{}")
