@@ -15,6 +15,7 @@ from image_anonymizer.detection.recognizers import (
     DateTimeRecognizer,
     InitialsNameRecognizer,
     LabelledNameRecognizer,
+    MisreadNifRecognizer,
     NorthAmericanPhoneRecognizer,
     OcrIbanRecognizer,
     RegexRecognizer,
@@ -420,3 +421,55 @@ def test_given_an_iban_that_ocr_misread_then_ocr_iban_finds_it(text: str, expect
 )
 def test_given_no_valid_reading_then_ocr_iban_finds_nothing(text: str) -> None:
     assert found(OcrIbanRecognizer("en"), text) == []
+
+
+def _emails(text: str, language: str) -> list[str]:
+    return [
+        text[d.start : d.end] for d in Detector().detect(text, language) if d.entity_type == "EMAIL_ADDRESS"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("E-mail: marta.kowal©example.org\n", "pl", ["marta.kowal©example.org"]),
+        ("Contact: j.doe®example.com\n", "en", ["j.doe®example.com"]),
+        ("Write to info (at) example.net today\n", "en", ["info (at) example.net"]),
+    ],
+)
+def test_given_an_email_whose_at_sign_ocr_misread_then_it_is_an_email(
+    text: str, language: str, expected: list[str]
+) -> None:
+    assert _emails(text, language) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["Copyright © Example.com 2024\n", "All rights reserved ©2024 example.com\n", "Brand® example\n"]
+)
+def test_given_a_copyright_sign_in_a_footer_then_no_email(text: str) -> None:
+    assert _emails(text, "en") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("NIF: 123456782\n", ["123456782"]),  # 12345678Z, its Z read as 2
+        ("D.N.I. 24681357-8\n", ["24681357-8"]),  # 24681357B, its B read as 8
+    ],
+)
+def test_given_a_nif_whose_check_letter_ocr_read_as_a_digit_then_es_nif(
+    text: str, expected: list[str]
+) -> None:
+    assert found(MisreadNifRecognizer(), text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "NIF: 123456789\n",  # 9 is no letter's look-alike
+        "NIF: 123456785\n",  # 5 looks like S, but 12345678 calls for Z
+        "Pedido 123456782\n",  # no label: a nine-digit number is no NIF
+    ],
+)
+def test_given_a_number_that_is_no_misread_nif_then_nothing(text: str) -> None:
+    assert found(MisreadNifRecognizer(), text) == []
