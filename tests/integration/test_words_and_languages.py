@@ -150,16 +150,16 @@ def test_given_a_spanish_nif_then_it_is_covered(anonymizer: ImageAnonymizer) -> 
     assert result.analysis.entity_counts().get("ES_NIF") == 1
 
 
-def test_given_german_then_names_are_looked_for_and_ner_only_types_are_unsupported(
+def test_given_german_then_names_and_addresses_are_looked_for_and_ner_only_types_are_unsupported(
     anonymizer: ImageAnonymizer,
 ) -> None:
     image, _ = render(LETTER[:1], size=(900, 100))
     analysis = anonymizer.analyze(encode(image, "PNG"), Options.parse(language="de"))
     unsupported = set(analysis.unsupported_entities)
-    assert {"LOCATION", "NRP", "US_SSN"} <= unsupported
-    assert not unsupported & {"PERSON", "DE_TAX_ID", "ES_NIF", "PHONE_NUMBER", "IBAN_CODE"}
-    with pytest.raises(UnsupportedEntityType, match="LOCATION"):
-        anonymizer.analyze(encode(image, "PNG"), Options.parse(language="de", entities="PERSON,LOCATION"))
+    assert {"NRP", "US_SSN"} <= unsupported
+    assert not unsupported & {"PERSON", "LOCATION", "DE_TAX_ID", "ES_NIF", "PHONE_NUMBER", "IBAN_CODE"}
+    with pytest.raises(UnsupportedEntityType, match="NRP"):
+        anonymizer.analyze(encode(image, "PNG"), Options.parse(language="de", entities="PERSON,NRP"))
     with pytest.raises(UnsupportedEntityType, match="ES_NIF"):
         anonymizer.analyze(encode(image, "PNG"), Options.parse(language="en", entities="ES_NIF"))
 

@@ -125,3 +125,8 @@ def test_given_a_street_word_or_a_number_without_an_address_then_no_location(
     detector: Detector, text: str, language: str
 ) -> None:
     assert _places(detector, text, language) == []
+
+
+def test_given_a_language_without_street_data_then_location_is_not_claimed(detector: Detector) -> None:
+    assert "LOCATION" in detector.supported_entities("de")
+    assert "LOCATION" not in detector.supported_entities("sv"), "no NER and no street or postcode data"

@@ -163,7 +163,7 @@ def recognizers_for(
         recognizers += [
             NameFieldRecognizer(language),
             LocalDateRecognizer(language),
-            LocalAddressRecognizer(language),
+            *([LocalAddressRecognizer(language)] if LocalAddressRecognizer.covers(language) else []),
             *_national_recognizers(language),
         ]
     if with_ner:

@@ -103,6 +103,11 @@ class LocalAddressRecognizer(RegexRecognizer):
     ENTITY = "LOCATION"
     TRAITS = Traits(label_trimmed=True, address=True)
 
+    @staticmethod
+    def covers(language: str) -> bool:
+        """Whether the data files know the language's streets or postcodes."""
+        return language in _street_types() or language in _postcodes()
+
     def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
         results: list[RecognizerResult] = []
         for pattern in _patterns(self.supported_language):
