@@ -52,6 +52,7 @@ EVENT_STATUS = {
     "redact-image-jpeg.json": 200,
     "entities.json": 200,
     "health.json": 200,
+    "openapi-document.json": 200,
     "error-400-unknown-entity.json": 400,
     "error-400-missing-image.json": 400,
     "error-400-bad-fill-color.json": 400,

@@ -92,7 +92,7 @@ anonymizer.warm_up()
 # What each route may answer, for GET /openapi.json (see schemas).
 IMAGE_HELP = schemas.image_description(settings.sync_max_bytes)
 _IMAGE_ERRORS = schemas.error_responses(STATUS_BY_CODE, (400, 413, 415, 422, 500), framing=True)
-ANALYZE_RESPONSES = {200: schemas.json_response(schemas.AnalysisAnswer, "What was found"), **_IMAGE_ERRORS}
+ANALYZE_RESPONSES = {200: schemas.json_response(schemas.Analysis, "What was found"), **_IMAGE_ERRORS}
 REDACT_RESPONSES = {200: schemas.redacted_image_response(), **_IMAGE_ERRORS}
 UPLOAD_RESPONSES = {
     201: schemas.json_response(schemas.UploadCreated, "A job, and where to POST the image"),

@@ -163,10 +163,10 @@ class Health(BaseModel):
     status: str = Field(json_schema_extra={"const": "ok"})
 
 
-class BoxModel(BaseModel):
+class Box(BaseModel):
     """A pixel rectangle; ``x``/``y`` is its top-left corner."""
 
-    model_config = ConfigDict(title="Box", extra="forbid")
+    model_config = ConfigDict(extra="forbid")
     x: int
     y: int
     width: int
@@ -178,8 +178,8 @@ class Entity(BaseModel):
     entity_type: str
     text: str = Field(description="The text found (absent from stored findings)")
     score: float
-    bbox: BoxModel = Field(description="The box around every box of the finding")
-    boxes: list[BoxModel] = Field(description="One box per line the finding spans")
+    bbox: Box = Field(description="The box around every box of the finding")
+    boxes: list[Box] = Field(description="One box per line the finding spans")
     page: int
     source: str = Field(json_schema_extra={"enum": ["analysis", "verification"]})
 
@@ -199,8 +199,8 @@ class PageSummary(BaseModel):
     entity_count: int
 
 
-class VerificationModel(BaseModel):
-    model_config = ConfigDict(title="Verification", extra="allow")
+class Verification(BaseModel):
+    model_config = ConfigDict(extra="allow")
     performed: bool
     status: Literal["skipped", "clean", "covered"]
     clean: bool | None
@@ -212,16 +212,16 @@ class VerificationModel(BaseModel):
 class Word(BaseModel):
     model_config = ConfigDict(extra="allow")
     text: str
-    bbox: BoxModel
+    bbox: Box
     confidence: float
     language: str
     page: int
 
 
-class AnalysisAnswer(BaseModel):
+class Analysis(BaseModel):
     """POST /analyze-image's answer. Fields may be added; clients should ignore unknown ones."""
 
-    model_config = ConfigDict(title="Analysis", extra="allow")
+    model_config = ConfigDict(extra="allow")
     entities: list[Entity]
     ocr_text: str = Field(description="The text read, pages separated by a form feed")
     image_dimensions: Dimensions = Field(description="The first page's size")
@@ -235,7 +235,7 @@ class AnalysisAnswer(BaseModel):
     entity_counts: dict[str, int]
     tokens: int = Field(description="What the request cost (also X-Token-Cost on /redact-image)")
     timings_ms: dict[str, float]
-    verification: VerificationModel
+    verification: Verification
     unsupported_entities: list[str] = Field(
         description="Default types the language cannot detect on this server, not looked for"
     )
@@ -409,6 +409,25 @@ def openapi_document(app: Any, version: str) -> str:
             refused = operation["responses"].get("422", {}).get("content", {}).get(JSON, {})
             if refused.get("schema", {}).get("$ref", "").endswith("/HTTPValidationError"):
                 del operation["responses"]["422"]
-    for unused in ("HTTPValidationError", "ValidationError"):
-        document["components"]["schemas"].pop(unused, None)
+    _drop_unreferenced(document)
     return json.dumps(document, indent=2)
+
+
+def _refs(node: Any) -> set[str]:
+    if isinstance(node, dict):
+        found = {node["$ref"].rsplit("/", 1)[-1]} if isinstance(node.get("$ref"), str) else set()
+        return found.union(*(_refs(value) for value in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_refs(value) for value in node))
+    return set()
+
+
+def _drop_unreferenced(document: dict[str, Any]) -> None:
+    """Keep the component schemas the paths reach, directly or through one another."""
+    components = document["components"]["schemas"]
+    reached, frontier = set(), _refs(document["paths"])
+    while frontier:
+        reached |= frontier
+        frontier = set().union(*(_refs(components[name]) for name in frontier)) - reached
+    for name in set(components) - reached:
+        del components[name]
