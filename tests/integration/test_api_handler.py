@@ -285,6 +285,24 @@ def test_given_verify_form_field_then_the_verification_headers_say_what_was_done
     assert_redacted(decode(gen.png_bytes()), decode(base64.b64decode(response["body"])), words)
 
 
+@pytest.mark.parametrize("value", ["1.5", "-0.1", "nan", "inf", "high", ""])
+def test_given_a_score_threshold_outside_0_to_1_then_400_naming_the_field(value: str) -> None:
+    response = invoke(image_event("/analyze-image", gen.png_bytes(), score_threshold=value))
+    assert "score_threshold" in assert_error(response, 400, "invalid_request")
+
+
+def test_given_score_threshold_1_then_only_certain_findings_are_reported() -> None:
+    # A float field now: the value reaches the detector, not the default 0.3.
+    body = json_body(
+        invoke(image_event("/analyze-image", gen.png_bytes(), score_threshold="1", ocr_mode="fast"))
+    )
+    assert all(entity["score"] >= 1.0 for entity in body["entities"])
+    loose = json_body(
+        invoke(image_event("/analyze-image", gen.png_bytes(), score_threshold="0", ocr_mode="fast"))
+    )
+    assert len(loose["entities"]) > len(body["entities"])
+
+
 def test_given_unknown_verify_value_then_400_naming_the_field() -> None:
     response = invoke(image_event("/redact-image", gen.png_bytes(), verify="maybe"))
     assert "verify" in assert_error(response, 400, "invalid_request")
