@@ -23,7 +23,7 @@ import pytest
 
 from image_anonymizer import api
 from image_anonymizer.catalogue import DEFAULT_ENTITIES, national_elsewhere
-from image_anonymizer.local_server import LocalContext
+from image_anonymizer.local_server import LocalContext, build_event
 from image_anonymizer.plans import PlanResolver
 from tests.conftest import EVENTS, load_event
 from tests.rendering import assert_redacted, decode
@@ -301,6 +301,18 @@ def test_given_score_threshold_1_then_only_certain_findings_are_reported() -> No
         invoke(image_event("/analyze-image", gen.png_bytes(), score_threshold="0", ocr_mode="fast"))
     )
     assert len(loose["entities"]) > len(body["entities"])
+
+
+def test_given_uploads_in_the_wrong_media_type_then_415_asking_for_json() -> None:
+    event = build_event("POST", "/uploads", {"content-type": "text/plain"}, b"scan.png")
+    message = assert_error(invoke(event), 415, "unsupported_media_type")
+    assert "application/json" in message
+
+
+def test_given_a_body_that_is_not_json_then_400_about_the_body_not_a_field_0() -> None:
+    event = build_event("POST", "/uploads", {"content-type": "application/json"}, b"{not json")
+    message = assert_error(invoke(event), 400, "invalid_request")
+    assert message.startswith("Invalid request. body: ") and " 0:" not in message
 
 
 def test_given_unknown_verify_value_then_400_naming_the_field() -> None:

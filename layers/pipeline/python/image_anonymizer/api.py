@@ -363,7 +363,9 @@ def handle_domain_error(error: errors.AnonymizerError) -> Response[dict[str, str
 def handle_validation_error(error: RequestValidationError) -> Response[dict[str, str]]:
     problems = []
     for item in error.errors():
-        field = ".".join(str(part) for part in item.get("loc", ()) if part != "body") or "body"
+        # ("body", 0): the body as a whole (not JSON at all); ("body", "entities", 0): an item.
+        loc = [part for part in item.get("loc", ()) if part != "body"]
+        field = ".".join(str(part) for part in loc[1 if loc and isinstance(loc[0], int) else 0 :]) or "body"
         problems.append(f"{field}: {str(item.get('msg', 'invalid'))[:120]}")
     logger.warning("request refused", extra={"error": "invalid_request", "status": 400})
     return _error_response(400, "invalid_request", "Invalid request. " + "; ".join(problems[:5]))
@@ -371,6 +373,8 @@ def handle_validation_error(error: RequestValidationError) -> Response[dict[str,
 
 @app.exception_handler(RequestUnsupportedContentType)
 def handle_content_type(error: RequestUnsupportedContentType) -> Response[dict[str, str]]:
+    if app.current_event.resource == "/uploads":
+        return _error_response(415, "unsupported_media_type", "Send the options as application/json.")
     return _error_response(415, "unsupported_media_type", "Send the image as multipart/form-data.")
 
 
