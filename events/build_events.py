@@ -136,6 +136,9 @@ def events() -> dict[str, dict[str, Any]]:
         ),
         "entities.json": event("GET", "/entities", request_id="00000000-0000-4000-8000-000000000004"),
         "health.json": event("GET", "/health", request_id="00000000-0000-4000-8000-000000000005"),
+        "openapi-document.json": event(
+            "GET", "/openapi.json", request_id="00000000-0000-4000-8000-000000000011"
+        ),
         "error-400-unknown-entity.json": event(
             "POST",
             "/analyze-image",

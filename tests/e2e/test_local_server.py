@@ -221,3 +221,44 @@ def test_the_key_is_compared_with_hmac_compare_digest(
     assert exchange(address, raw)[0] == 200
     assert exchange(address, raw.replace(API_KEY.encode(), b"other"))[0] == 403
     assert calls == [(b"testkey", b"testkey"), (b"other", b"testkey")]
+
+
+@pytest.mark.parametrize("method", ["PUT", "DELETE", "PATCH", "OPTIONS", "TRACE", "QUERY", "BREW"])
+def test_given_a_method_no_route_has_then_api_gateways_json_403_not_html(
+    address: tuple[str, int], stub: StubHandler, method: str
+) -> None:
+    raw = f"{method} /redact-image HTTP/1.1\r\nHost: x\r\nx-api-key: {API_KEY}\r\n\r\n".encode()
+    status, body = exchange(address, raw)
+    assert status == 403
+    assert json.loads(body) == {"message": "Missing Authentication Token"}
+    assert stub.events == []
+
+
+def test_given_head_then_403_without_a_body(address: tuple[str, int], stub: StubHandler) -> None:
+    status, body = exchange(
+        address, f"HEAD /health HTTP/1.1\r\nHost: x\r\nx-api-key: {API_KEY}\r\n\r\n".encode()
+    )
+    assert (status, body) == (403, b"")
+    assert stub.events == []
+
+
+@pytest.mark.parametrize("path", ["/jobs/", "/jobs/a/b", "/jobs/a/", "/health/x", "/openapi.json/x"])
+def test_given_a_path_past_a_route_then_403_as_api_gateway_and_the_handler_never_called(
+    address: tuple[str, int], stub: StubHandler, path: str
+) -> None:
+    status, body = exchange(
+        address, f"GET {path} HTTP/1.1\r\nHost: x\r\nx-api-key: {API_KEY}\r\n\r\n".encode()
+    )
+    assert status == 403 and json.loads(body) == {"message": "Missing Authentication Token"}
+    assert stub.events == []
+
+
+@pytest.mark.parametrize("path", ["/jobs/0123abcd", "/openapi.json", "/health"])
+def test_given_a_route_then_the_handler_gets_it(
+    address: tuple[str, int], stub: StubHandler, path: str
+) -> None:
+    # /openapi.json and /health without a key: neither holds data.
+    key = f"x-api-key: {API_KEY}\r\n" if path.startswith("/jobs") else ""
+    status, _ = exchange(address, f"GET {path} HTTP/1.1\r\nHost: x\r\n{key}\r\n".encode())
+    assert status == 200
+    assert [e["path"] for e in stub.events] == [path]

@@ -23,7 +23,7 @@ import pytest
 
 from image_anonymizer import api
 from image_anonymizer.catalogue import DEFAULT_ENTITIES, national_elsewhere
-from image_anonymizer.local_server import LocalContext
+from image_anonymizer.local_server import LocalContext, build_event
 from image_anonymizer.plans import PlanResolver
 from tests.conftest import EVENTS, load_event
 from tests.rendering import assert_redacted, decode
@@ -52,6 +52,7 @@ EVENT_STATUS = {
     "redact-image-jpeg.json": 200,
     "entities.json": 200,
     "health.json": 200,
+    "openapi-document.json": 200,
     "error-400-unknown-entity.json": 400,
     "error-400-missing-image.json": 400,
     "error-400-bad-fill-color.json": 400,
@@ -282,6 +283,36 @@ def test_given_verify_form_field_then_the_verification_headers_say_what_was_done
     assert header(response, "X-Verification-Added") == added
     _, words = gen.sample_image()
     assert_redacted(decode(gen.png_bytes()), decode(base64.b64decode(response["body"])), words)
+
+
+@pytest.mark.parametrize("value", ["1.5", "-0.1", "nan", "inf", "high", ""])
+def test_given_a_score_threshold_outside_0_to_1_then_400_naming_the_field(value: str) -> None:
+    response = invoke(image_event("/analyze-image", gen.png_bytes(), score_threshold=value))
+    assert "score_threshold" in assert_error(response, 400, "invalid_request")
+
+
+def test_given_score_threshold_1_then_only_certain_findings_are_reported() -> None:
+    # A float field now: the value reaches the detector, not the default 0.3.
+    body = json_body(
+        invoke(image_event("/analyze-image", gen.png_bytes(), score_threshold="1", ocr_mode="fast"))
+    )
+    assert all(entity["score"] >= 1.0 for entity in body["entities"])
+    loose = json_body(
+        invoke(image_event("/analyze-image", gen.png_bytes(), score_threshold="0", ocr_mode="fast"))
+    )
+    assert len(loose["entities"]) > len(body["entities"])
+
+
+def test_given_uploads_in_the_wrong_media_type_then_415_asking_for_json() -> None:
+    event = build_event("POST", "/uploads", {"content-type": "text/plain"}, b"scan.png")
+    message = assert_error(invoke(event), 415, "unsupported_media_type")
+    assert "application/json" in message
+
+
+def test_given_a_body_that_is_not_json_then_400_about_the_body_not_a_field_0() -> None:
+    event = build_event("POST", "/uploads", {"content-type": "application/json"}, b"{not json")
+    message = assert_error(invoke(event), 400, "invalid_request")
+    assert message.startswith("Invalid request. body: ") and " 0:" not in message
 
 
 def test_given_unknown_verify_value_then_400_naming_the_field() -> None:

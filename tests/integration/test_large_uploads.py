@@ -17,6 +17,7 @@ import requests
 from moto.server import ThreadedMotoServer
 from PIL import Image
 
+from image_anonymizer import schemas
 from image_anonymizer.local_server import LocalContext, build_event
 from tests.rendering import assert_redacted, decode, encode, render, tokens
 
@@ -479,6 +480,26 @@ def test_given_uploads_without_a_bucket_then_501(api: ModuleType, monkeypatch: p
     event = build_event("POST", "/uploads", {"content-type": "application/json"}, b"{}")
     answer = api.lambda_handler(event, LocalContext())
     assert answer["statusCode"] == 501 and json.loads(answer["body"])["error"] == "not_configured"
+    # Unlike a 500's, a 501's message is safe and says what the server lacks.
+    assert "BUCKET_NAME" in json.loads(answer["body"])["message"]
+
+
+def test_given_a_threshold_of_0_on_an_upload_then_the_job_keeps_0_and_the_answers_match_the_contract(
+    aws: dict[str, Any], api: ModuleType
+) -> None:
+    body = json.dumps({"filename": "scan.png", "score_threshold": 0}).encode()
+    event = build_event("POST", "/uploads", {"content-type": "application/json"}, body, api_key_id="k")
+    created = api.lambda_handler(event, LocalContext())
+    assert created["statusCode"] == 201, created["body"]
+    upload = json.loads(created["body"])
+    assert upload["options"]["score_threshold"] == "0.0", "0 is a threshold, not 'use the default'"
+    schemas.UploadCreated.model_validate(upload)
+    assert set(upload) <= set(schemas.UploadCreated.model_fields)
+    status_event = build_event("GET", f"/jobs/{upload['job_id']}", {}, b"", api_key_id="k")
+    status = json.loads(api.lambda_handler(status_event, LocalContext())["body"])
+    schemas.JobStatus.model_validate(status)
+    assert set(status) <= set(schemas.JobStatus.model_fields)
+    assert status["status"] == "pending" and status["options"]["score_threshold"] == "0.0"
 
 
 def test_given_unknown_job_then_404(api: ModuleType) -> None:

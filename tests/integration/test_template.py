@@ -179,6 +179,8 @@ def test_api_accepts_binary_uploads_and_requires_keys() -> None:
     served = {(method.lower(), path.replace("*", "{job_id}")) for method, path in ROUTES}
     assert set(routes) == served, "the template and the local server must serve the same routes"
     assert routes[("get", "/health")]["Auth"]["ApiKeyRequired"] is False
+    # The contract holds no data: integrators read it before they hold a key.
+    assert routes[("get", "/openapi.json")]["Auth"]["ApiKeyRequired"] is False
     for route in routes.values():
         assert route["RestApiId"] == {"Ref": "AnonymizerApi"}
 

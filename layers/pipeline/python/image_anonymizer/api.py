@@ -5,6 +5,7 @@ Routes only coordinate (parse, call the service, shape the answer); domain error
 become responses in one place, ``_error_response``.
 """
 
+import functools
 import os
 import time
 from dataclasses import dataclass
@@ -19,13 +20,12 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestUnsupportedContentType,
     RequestValidationError,
 )
-from aws_lambda_powertools.event_handler.openapi.params import File, Form, UploadFile
+from aws_lambda_powertools.event_handler.openapi.params import File, UploadFile
 from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.metrics import MetricUnit
 from aws_lambda_powertools.utilities.typing import LambdaContext
-from pydantic import BaseModel, Field
 
-from . import errors, request_lists
+from . import __version__, errors, request_lists, schemas
 from .catalogue import describe
 from .jobs import JobStore
 from .plans import MB, PlanResolver, plan_limit_bytes
@@ -89,6 +89,25 @@ uploads = _build_uploads()
 anonymizer = ImageAnonymizer()
 anonymizer.warm_up()
 
+# What each route may answer, for GET /openapi.json (see schemas).
+IMAGE_HELP = schemas.image_description(settings.sync_max_bytes)
+_IMAGE_ERRORS = schemas.error_responses(STATUS_BY_CODE, (400, 413, 415, 422, 500), framing=True)
+ANALYZE_RESPONSES = {200: schemas.json_response(schemas.Analysis, "What was found"), **_IMAGE_ERRORS}
+REDACT_RESPONSES = {200: schemas.redacted_image_response(), **_IMAGE_ERRORS}
+UPLOAD_RESPONSES = {
+    201: schemas.json_response(schemas.UploadCreated, "A job, and where to POST the image"),
+    **schemas.error_responses(STATUS_BY_CODE, (400, 415, 422, 500, 501), framing=True),
+}
+JOB_RESPONSES = {
+    200: schemas.json_response(schemas.JobStatus, "The job's state; its results' URLs once done"),
+    **schemas.error_responses(STATUS_BY_CODE, (404, 500, 501)),
+}
+ENTITIES_RESPONSES = {
+    200: schemas.json_response(schemas.Catalogue, "The entity types and the installed languages"),
+    **schemas.error_responses(STATUS_BY_CODE, (500,)),
+}
+HEALTH_RESPONSES = {200: schemas.json_response(schemas.Health, "Alive"), **schemas.HEALTH_ERRORS}
+
 
 def _checked_bytes(image: UploadFile) -> bytes:
     """The checks every image route makes before the service sees the bytes:
@@ -112,7 +131,7 @@ def _checked_bytes(image: UploadFile) -> bytes:
 
 def _options(
     language: str | None,
-    score_threshold: str | None,
+    score_threshold: float | str | None,
     entities: list[str] | str | None,
     fill_color: str | None,
     ocr_mode: str | None = None,
@@ -136,50 +155,30 @@ def _options(
     )
 
 
-_OCR_MODE_HELP = (
-    "thorough (default): Tesseract, then RapidOCR where Tesseract struggled; "
-    "fast: one Tesseract pass, about twice as fast, misses more"
-)
-_EXCLUDE_HELP = "types never covered, comma-separated or repeated: taken from entities (or the defaults)"
-_ALLOW_HELP = (
-    "words or phrases never covered (a finding equal to one, ignoring case and spacing): "
-    "repeat the field, or one value as a JSON array or one entry per line; never comma-separated"
-)
-_DENY_HELP = (
-    "words or phrases always covered where they stand as whole words, ignoring case, "
-    "reported as DENY_LIST: repeat the field, or one value as a JSON array or one entry per line"
-)
-_WORDS_HELP = "true (default)|false: list every word read, with its box, confidence (0-100), language, page"
-_VERIFY_HELP = (
-    "true|false: read the redacted image again and cover what is still found "
-    "(default: true in thorough mode, false in fast mode)"
-)
-
-
-@app.get("/health")
+@app.get("/health", responses=HEALTH_RESPONSES)
 def health() -> dict[str, str]:
     metrics.add_metric(name="health_checks", unit=MetricUnit.Count, value=1)
     return {"status": "ok"}
 
 
-@app.get("/entities")
+@app.get("/entities", responses=ENTITIES_RESPONSES, security=schemas.KEYED)
 def entities() -> dict[str, Any]:
     metrics.add_metric(name="catalogue_requests", unit=MetricUnit.Count, value=1)
     return {"entities": describe(), "languages": anonymizer.languages()}
 
 
-@app.post("/analyze-image")
+@app.post("/analyze-image", responses=ANALYZE_RESPONSES, security=schemas.KEYED)
 @tracer.capture_method(capture_response=False, capture_error=False)
 def analyze_image(
-    image: Annotated[UploadFile, File(description="The image: JPEG, PNG, TIFF, BMP, WebP or GIF")],
-    language: Annotated[str, Form()] = "en",
-    score_threshold: Annotated[str | None, Form()] = None,
-    entities: Annotated[list[str] | str | None, Form()] = None,
-    ocr_mode: Annotated[str | None, Form(description=_OCR_MODE_HELP)] = None,
-    exclude_entities: Annotated[list[str] | str | None, Form(description=_EXCLUDE_HELP)] = None,
-    allow_list: Annotated[list[str] | str | None, Form(description=_ALLOW_HELP)] = None,
-    deny_list: Annotated[list[str] | str | None, Form(description=_DENY_HELP)] = None,
-    include_words: Annotated[str | None, Form(description=_WORDS_HELP)] = None,
+    image: Annotated[UploadFile, File(description=IMAGE_HELP)],
+    language: schemas.Language = schemas.DEFAULT_LANGUAGE,
+    score_threshold: schemas.ScoreThreshold = schemas.DEFAULT_THRESHOLD,
+    entities: schemas.EntityNames = None,
+    ocr_mode: schemas.OcrMode = schemas.DEFAULT_OCR_MODE,
+    exclude_entities: schemas.ExcludedNames = None,
+    allow_list: schemas.AllowList = None,
+    deny_list: schemas.DenyList = None,
+    include_words: schemas.IncludeWords = "true",
 ) -> dict[str, Any]:
     options = _options(
         language,
@@ -199,19 +198,19 @@ def analyze_image(
     return analysis.to_dict()
 
 
-@app.post("/redact-image")
+@app.post("/redact-image", responses=REDACT_RESPONSES, security=schemas.KEYED)
 @tracer.capture_method(capture_response=False, capture_error=False)
 def redact_image(
-    image: Annotated[UploadFile, File(description="The image: JPEG, PNG, TIFF, BMP, WebP or GIF")],
-    language: Annotated[str, Form()] = "en",
-    score_threshold: Annotated[str | None, Form()] = None,
-    entities: Annotated[list[str] | str | None, Form()] = None,
-    fill_color: Annotated[str, Form()] = "black",
-    ocr_mode: Annotated[str | None, Form(description=_OCR_MODE_HELP)] = None,
-    verify: Annotated[str | None, Form(description=_VERIFY_HELP)] = None,
-    exclude_entities: Annotated[list[str] | str | None, Form(description=_EXCLUDE_HELP)] = None,
-    allow_list: Annotated[list[str] | str | None, Form(description=_ALLOW_HELP)] = None,
-    deny_list: Annotated[list[str] | str | None, Form(description=_DENY_HELP)] = None,
+    image: Annotated[UploadFile, File(description=IMAGE_HELP)],
+    language: schemas.Language = schemas.DEFAULT_LANGUAGE,
+    score_threshold: schemas.ScoreThreshold = schemas.DEFAULT_THRESHOLD,
+    entities: schemas.EntityNames = None,
+    fill_color: schemas.FillColor = schemas.DEFAULT_FILL_COLOR,
+    ocr_mode: schemas.OcrMode = schemas.DEFAULT_OCR_MODE,
+    verify: schemas.Verify = None,
+    exclude_entities: schemas.ExcludedNames = None,
+    allow_list: schemas.AllowList = None,
+    deny_list: schemas.DenyList = None,
 ):
     # Deliberately unannotated: Powertools validates an annotated return value, and
     # would try to serialise the image bytes as JSON.
@@ -247,30 +246,12 @@ def redact_image(
     )
 
 
-class UploadRequest(BaseModel):
-    """What POST /uploads takes (JSON): the file's name and the redaction options."""
-
-    filename: str | None = Field(default=None, max_length=255)
-    language: str | None = None
-    score_threshold: float | str | None = None
-    entities: list[str] | str | None = None
-    fill_color: str | None = None
-    ocr_mode: str | None = None
-    verify: bool | str | None = None
-    exclude_entities: list[str] | str | None = None
-    # Any items: a non-string entry is refused by Options.parse with its own message.
-    allow_list: list[Any] | str | None = None
-    deny_list: list[Any] | str | None = None
-    # Stores each finding's text and the OCR text in the findings JSON: PII at rest.
-    store_text: bool | str | None = None
-
-
-@app.post("/uploads")
-def create_upload(request: UploadRequest):
+@app.post("/uploads", status_code=201, responses=UPLOAD_RESPONSES, security=schemas.KEYED)
+def create_upload(request: schemas.UploadRequest):
     service = _uploads()
     options = _options(
         request.language,
-        str(request.score_threshold or "") or None,
+        request.score_threshold,
         request.entities,
         request.fill_color,
         request.ocr_mode,
@@ -304,12 +285,23 @@ def create_upload(request: UploadRequest):
     return Response(status_code=201, content_type="application/json", body=answer)
 
 
-@app.get("/jobs/<job_id>")
+@app.get("/jobs/<job_id>", responses=JOB_RESPONSES, security=schemas.KEYED)
 def job_status(job_id: str) -> dict[str, Any]:
     # Only the key that created the job reads it; any other key gets the same 404.
     owner = app.current_event.request_context.identity.api_key_id
     answer: dict[str, Any] = _uploads().status(job_id, owner=owner)
     return answer
+
+
+@app.get("/openapi.json", responses={200: schemas.OPENAPI_RESPONSE, **schemas.HEALTH_ERRORS})
+def openapi_document():
+    """This API's OpenAPI 3.1 document, generated from the routes' own declarations."""
+    return Response(200, content_type="application/json", body=_openapi_json())
+
+
+@functools.cache
+def _openapi_json() -> str:
+    return schemas.openapi_document(app, __version__)
 
 
 def _uploads() -> UploadService:
@@ -365,7 +357,8 @@ def _error_response(status: int, code: str, message: str) -> Response[dict[str, 
 def handle_domain_error(error: errors.AnonymizerError) -> Response[dict[str, str]]:
     status = STATUS_BY_CODE.get(error.code, 500)
     logger.warning("request refused", extra={"error": error.code, "status": status})
-    message = error.message if status < 500 else "The image could not be processed."
+    # A 500's message could come from deep inside; a 501 says what this server lacks.
+    message = error.message if status != 500 else "The image could not be processed."
     return _error_response(status, error.code, message)
 
 
@@ -373,7 +366,9 @@ def handle_domain_error(error: errors.AnonymizerError) -> Response[dict[str, str
 def handle_validation_error(error: RequestValidationError) -> Response[dict[str, str]]:
     problems = []
     for item in error.errors():
-        field = ".".join(str(part) for part in item.get("loc", ()) if part != "body") or "body"
+        # ("body", 0): the body as a whole (not JSON at all); ("body", "entities", 0): an item.
+        loc = [part for part in item.get("loc", ()) if part != "body"]
+        field = ".".join(str(part) for part in loc[1 if loc and isinstance(loc[0], int) else 0 :]) or "body"
         problems.append(f"{field}: {str(item.get('msg', 'invalid'))[:120]}")
     logger.warning("request refused", extra={"error": "invalid_request", "status": 400})
     return _error_response(400, "invalid_request", "Invalid request. " + "; ".join(problems[:5]))
@@ -381,6 +376,8 @@ def handle_validation_error(error: RequestValidationError) -> Response[dict[str,
 
 @app.exception_handler(RequestUnsupportedContentType)
 def handle_content_type(error: RequestUnsupportedContentType) -> Response[dict[str, str]]:
+    if app.current_event.resource == "/uploads":
+        return _error_response(415, "unsupported_media_type", "Send the options as application/json.")
     return _error_response(415, "unsupported_media_type", "Send the image as multipart/form-data.")
 
 

@@ -38,7 +38,7 @@ from . import playground
 
 LAMBDA_PAYLOAD_LIMIT = 6 * 1024 * 1024
 API_GATEWAY_PAYLOAD_LIMIT = 10 * 1024 * 1024
-KEYLESS_PATHS = ("/health",)
+KEYLESS_PATHS = ("/health", "/openapi.json")  # no data in either
 DEFAULT_WORKERS = 4
 DEFAULT_TIMEOUT = 30.0  # seconds a socket read may wait
 DEFAULT_QUEUE_TIMEOUT = 10.0  # seconds a connection may wait for a free worker
@@ -49,9 +49,18 @@ ROUTES = {
     ("POST", "/redact-image"),
     ("GET", "/entities"),
     ("GET", "/health"),
+    ("GET", "/openapi.json"),
     ("POST", "/uploads"),
     ("GET", "/jobs/*"),
 }
+
+
+def route_exists(method: str, path: str) -> bool:
+    """Whether a route serves ``method path``; ``*`` is one path segment, as API
+    Gateway's ``{job_id}`` is."""
+    return not path.endswith("/") and any(
+        method == m and fnmatch.fnmatchcase(path, p) and p.count("/") == path.count("/") for m, p in ROUTES
+    )
 
 
 def build_event(
@@ -170,6 +179,18 @@ def make_request_handler(
         def do_POST(self) -> None:
             self._handle("POST")
 
+        def do_HEAD(self) -> None:
+            self.send_response(403 if api_key else 404)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def __getattr__(self, name: str) -> Any:
+            # Any other method (PUT, TRACE, or one no standard names): API Gateway answers
+            # it as it answers an unknown route, in JSON; http.server would say 501 in HTML.
+            if name.startswith("do_"):
+                return lambda: self._refuse(403 if api_key else 404, "Missing Authentication Token")
+            raise AttributeError(name)
+
         def _refuse(self, status: int, message: str) -> None:
             """Answer from the headers alone and close: the body is never read."""
             self._reply(status, {"message": message})
@@ -184,7 +205,7 @@ def make_request_handler(
             if method == "GET" and (page := playground.asset(path)) is not None:
                 self._reply_asset(*page)
                 return
-            if not any(method == m and fnmatch.fnmatch(path, p) for m, p in ROUTES):
+            if not route_exists(method, path):
                 self._refuse(403 if api_key else 404, "Missing Authentication Token")
                 return
             if (
