@@ -397,13 +397,16 @@ def report(results: dict[str, Any], documents: int, seed: int) -> str:
         "identifiers (IBAN; NIF for es, PESEL for pl), default options, thorough OCR. A value counts as "
         "found when every one of its words has its centre under a finding's box.",
         "",
-        "| language | detected | names | addresses | dates | phones | emails | ids | names, language named |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| language | detected | all entities | names | addresses | dates | phones | emails | ids "
+        "| names, language named |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for language, row in results["languages"].items():
         wrong = ", ".join(f"{k} {v}" for k, v in sorted(row["wrong"].items()))
         detected = f"{row['detected']}/{row['pages']}" + (f" (else {wrong})" if wrong else "")
-        cells = [_pct(row["auto"].get(kind)) for kind in KINDS]
+        pairs = [row["auto"][kind] for kind in KINDS if kind in row["auto"]]
+        every = (sum(found for found, _ in pairs), sum(total for _, total in pairs))
+        cells = [_pct(every), *(_pct(row["auto"].get(kind)) for kind in KINDS)]
         lines.append(
             f"| {language} | {detected} | " + " | ".join(cells) + f" | {_pct(row['named'].get('name'))} |"
         )
@@ -420,9 +423,8 @@ def report(results: dict[str, Any], documents: int, seed: int) -> str:
     lines += [
         "",
         "Names: spaCy NER for fr; elsewhere the name fields' labels and forms of address (a name in "
-        "running text with neither is missed outside fr). Addresses need NER (`LOCATION`): none is "
-        "expected outside fr, and in fr the city alone is found (an NER place with a house number is "
-        "dropped by the rule that NER names are spelled as names). "
+        "running text with neither is missed outside fr). Addresses: each country's street types and "
+        "postcode format (`detection/data/street_types.txt`, `postcodes.txt`). "
         "Phones are drawn in each country's format among the numbers its numbering plan assigns.",
         END,
     ]
