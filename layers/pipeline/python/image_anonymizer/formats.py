@@ -75,6 +75,22 @@ class DecodedImage:
         return self.pages[0].height
 
 
+# What Pillow's readers raise on data that breaks their format, found by fuzzing
+# (tests/integration/test_fuzz_decode_redact.py): a TIFF page's unknown compression is
+# a KeyError, a GIF frame descriptor cut short a struct.error; none of them is a 500.
+_CORRUPT_DATA = (
+    OSError,
+    SyntaxError,
+    ValueError,
+    EOFError,
+    LookupError,
+    TypeError,
+    ArithmeticError,
+    struct.error,
+    MemoryError,
+)
+
+
 def detect_format(data: bytes) -> ImageFormat:
     """Tell the format from the file's magic bytes; unsupported ones raise."""
     if data.startswith(b"\xff\xd8\xff"):
@@ -110,7 +126,7 @@ def decode(data: bytes, settings: Settings) -> DecodedImage:
         raise ImageTooLarge(f"The image has more than {settings.max_pixels} pixels.") from error
     except (ImageTooLarge, UnprocessableImage, UnsupportedImage):
         raise
-    except (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError, MemoryError) as error:
+    except _CORRUPT_DATA as error:
         raise UnprocessableImage(f"The {image_format.name} data is corrupt or truncated.") from error
 
 
