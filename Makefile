@@ -15,13 +15,14 @@ export OMP_THREAD_LIMIT := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: help system venv run test pr lint types tools clean timing screenshot
+.PHONY: help system venv run test pr lint types tools clean timing screenshot fuzz
 
 help:
 	@echo "make run    install what is missing, redact examples/ into out/"
 	@echo "make test   install what is missing, run the whole test suite"
 	@echo "make pr     lint (ruff), types (mypy), template lints and tests"
 	@echo "make tools  install the template/Dockerfile linters into $(TOOLS)/"
+	@echo "make fuzz   atheris over decode → redact for FUZZ_SECONDS (default 300); findings in out/fuzz/"
 	@echo "make screenshot  write docs/playground.png (the playground after an analysis, in chromium)"
 	@echo "make bench  ours vs presidio-image-redactor, by pixels (REAL=../shared/corpora adds the labelled scans;"
 	@echo "            BENCH_ARGS='--only real --redactors ours-fast' re-measures one redactor on them)"
@@ -69,6 +70,11 @@ $(TOOLS)/.installed: requirements/tools.txt
 
 clean:
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache
+
+# The suite fuzzes a fixed 240 examples; this runs atheris on the same seeds for longer.
+FUZZ_SECONDS ?= 300
+fuzz: venv
+	$(BIN)/python tests/fuzz/fuzz_decode.py -max_total_time=$(FUZZ_SECONDS)
 
 # The README's picture; the normal test run never writes it.
 screenshot: venv

@@ -20,6 +20,7 @@ import random
 import sys
 import tempfile
 import time
+import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -80,6 +81,7 @@ def custom_mutator(data: bytes, max_size: int, seed: int) -> bytes:
 
 def main() -> None:
     global service
+    warnings.simplefilter("ignore", UserWarning)  # Pillow's notes on each corrupt file
     service = ImageAnonymizer(settings=SETTINGS)
     service.warm_up("fast")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
