@@ -25,7 +25,8 @@ help:
 	@echo "make fuzz   atheris over decode → redact for FUZZ_SECONDS (default 300); findings in out/fuzz/"
 	@echo "make screenshot  write docs/playground.png (the playground after an analysis, in chromium)"
 	@echo "make bench  ours vs presidio-image-redactor, by pixels (REAL=../shared/corpora adds the labelled scans;"
-	@echo "            BENCH_ARGS='--only real --redactors ours-fast' re-measures one redactor on them)"
+	@echo "            BENCH_ARGS='--only real --redactors ours-fast' re-measures one redactor on them;"
+	@echo "            a full run ends with bench/load.py: 8 clients on serve for 60 s)"
 
 system:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -85,8 +86,9 @@ timing: venv
 	$(BIN)/python bench/http_latency.py
 	$(BIN)/python bench/large_image.py
 
-# A full run (no BENCH_ARGS) also writes bench/multilingual.py's section of RESULTS.md;
-# its languages without Tesseract data installed are skipped, and it says so.
+# A full run (no BENCH_ARGS) also writes bench/multilingual.py's section of RESULTS.md
+# (its languages without Tesseract data installed are skipped, and it says so) and
+# bench/load.py's: 8 clients on `serve` for 60 s; it fails the run on an error or a lost request.
 bench: venv
 	@set -e; if [ ! -f bench/.venv-peer/.installed ] || [ bench/requirements-peer.txt -nt bench/.venv-peer/.installed ]; then \
 		test -x bench/.venv-peer/bin/python || $(PYTHON) -m venv bench/.venv-peer; \
@@ -96,4 +98,5 @@ bench: venv
 	fi
 	$(BIN)/python bench/run.py $(if $(REAL),--real $(REAL)) $(BENCH_ARGS)
 	$(if $(BENCH_ARGS),,$(BIN)/python bench/multilingual.py)
+	$(if $(BENCH_ARGS),,$(BIN)/python bench/load.py)
 .PHONY: bench
