@@ -255,7 +255,7 @@ def section(figures: dict[str, object], command: str) -> str:
             START,
             "## Load: `serve` on 127.0.0.1, concurrent clients",
             "",
-            f"`{command}` · {os.cpu_count()} cores, {platform.python_implementation()} "
+            f"`{command}` (in `make bench`) · {os.cpu_count()} cores, {platform.python_implementation()} "
             f"{platform.python_version()}, commit {commit()}. `image-anonymizer serve --workers "
             f"{figures['workers']}` on 127.0.0.1; {figures['clients']} client threads (stdlib "
             f"`http.client`, one connection per request) for {figures['duration_s']:.0f} s "
@@ -315,7 +315,7 @@ def main() -> int:
     figures = run(args.duration, args.clients, args.workers, args.size)
     print(json.dumps(figures, indent=1))
     command = "python bench/load.py" + (" " + " ".join(sys.argv[1:]) if sys.argv[1:] else "")
-    text = section(figures, "make bench" if not sys.argv[1:] else command)
+    text = section(figures, command)
     if args.print:
         print(text)
     else:
