@@ -50,6 +50,36 @@ def seed(fmt: str) -> bytes:
     raise ValueError(fmt)
 
 
+# Other modes and codings of the same page: what redaction and encoding do per mode.
+_VARIANTS = {
+    "png-grey": ("PNG", "L", {}),
+    "png-16-bit": ("PNG", "I;16", {}),
+    "png-palette-transparent": ("PNG", "P8", {"transparency": 0}),
+    "png-grey-alpha": ("PNG", "LA", {}),
+    "tiff-bilevel-group4": ("TIFF", "1", {"compression": "group4"}),
+    "tiff-cmyk": ("TIFF", "CMYK", {}),
+    "tiff-rgba-deflate": ("TIFF", "RGBA", {"compression": "tiff_deflate"}),
+    "tiff-float": ("TIFF", "F", {}),
+    "tiff-jpeg": ("TIFF", "RGB", {"compression": "jpeg"}),
+    "jpeg-cmyk": ("JPEG", "CMYK", {}),
+    "jpeg-grey-progressive": ("JPEG", "L", {"progressive": True}),
+    "bmp-bilevel": ("BMP", "1", {}),
+    "bmp-palette": ("BMP", "P16", {}),
+    "bmp-rgba": ("BMP", "RGBA", {}),
+    "webp-lossy-alpha": ("WEBP", "RGBA", {"quality": 80}),
+    "gif-transparent": ("GIF", "P4", {"transparency": 1}),
+}
+VARIANTS = tuple(_VARIANTS)
+
+
+@cache
+def variant(name: str) -> tuple[str, bytes]:
+    """``(format, bytes)`` of the page in another mode or coding (one page each)."""
+    fmt, mode, params = _VARIANTS[name]
+    image = page().quantize(int(mode[1:])) if mode.startswith("P") else page().convert(mode)
+    return fmt, encode(image, fmt, **params)
+
+
 # ------------------------------------------------------------------ where a format keeps its fields
 
 

@@ -4,12 +4,13 @@
     make fuzz FUZZ_SECONDS=3600
 
 The corpus starts as the suite's seeds (``tests/fuzzing.py``: one small valid file of each
-format), written to a temporary folder. Half the mutations are libFuzzer's own, half the
-structural ones the suite uses (chunks repeated or dropped, size fields set to odd values,
-formats spliced). An input fails the run if ``redact`` raises anything but a domain error
-below 500, or returns the upload unchanged although it found PII; libFuzzer then writes it
-to ``out/fuzz/`` (``crash-…``, ``timeout-…``, ``oom-…``). Real Tesseract and the real model,
-fast mode, a 1-megapixel limit. Its name keeps pytest from collecting it.
+format, and the same page in other modes and codings), written to a temporary folder.
+Half the mutations are libFuzzer's own, half the structural ones the suite uses (chunks
+repeated or dropped, size fields set to odd values, formats spliced). An input fails the
+run if ``redact`` raises anything but a domain error below 500, or returns the upload
+unchanged although it found PII; libFuzzer then writes it to ``out/fuzz/`` (``crash-…``,
+``timeout-…``, ``oom-…``). Real Tesseract and the real model, fast mode, a 1-megapixel
+limit. Its name keeps pytest from collecting it.
 
 Extra arguments go to libFuzzer: ``python tests/fuzz/fuzz_decode.py -runs=1000``.
 """
@@ -94,6 +95,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="fuzz-corpus-") as corpus:
         for fmt in fuzzing.FORMATS:
             Path(corpus, f"seed.{fmt.lower()}").write_bytes(fuzzing.seed(fmt))
+        for name in fuzzing.VARIANTS:
+            Path(corpus, name).write_bytes(fuzzing.variant(name)[1])
         atheris.Setup([sys.argv[0], *args, corpus], one_input, custom_mutator=custom_mutator)
         atheris.Fuzz()
 

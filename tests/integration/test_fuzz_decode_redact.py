@@ -10,7 +10,9 @@ is refused or stays cheap). Every outcome must be a redacted image or a domain e
 status is below 500; an image whose analysis found PII must come back with its boxes painted.
 
 The run is fixed: ``derandomize=True``, no example database, 40 examples a format (240 in
-all); a generous per-example deadline and an alarm per format turn a hang into a failure.
+all), and 8 each of 16 files in other modes and codings (grey, 16-bit, bilevel, CMYK,
+float, palette with transparency, alpha; TIFF's JPEG and group 4), 368 in all; a generous
+per-example deadline and an alarm per test turn a hang into a failure.
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ pytestmark = pytest.mark.filterwarnings(
 )
 
 EXAMPLES_PER_FORMAT = 40
+EXAMPLES_PER_VARIANT = 8
 LAMBDA_EXAMPLES = 6
 # Hang guards, not speed checks: an example takes well under a second here.
 EXAMPLE_DEADLINE = timedelta(seconds=60)
@@ -97,9 +100,10 @@ def small_service(anonymizer: ImageAnonymizer) -> ImageAnonymizer:
 
 
 @st.composite
-def mutated(draw: st.DrawFn, fmt: str) -> bytes:
-    """The seed of ``fmt`` after 0 to 3 mutations (0: the seed itself, Hypothesis' first try)."""
-    data = fuzzing.seed(fmt)
+def mutated(draw: st.DrawFn, fmt: str, start: bytes | None = None) -> bytes:
+    """``start`` (default the seed of ``fmt``) after 0 to 3 mutations (0: unchanged,
+    Hypothesis' first try)."""
+    data = fuzzing.seed(fmt) if start is None else start
     for _ in range(draw(st.integers(min_value=0, max_value=3))):
         kind = draw(st.sampled_from(["flip", "truncate", "insert", "delete", "chunk", "field", "splice"]))
         data = draw(_mutation(kind, data, fmt))
@@ -194,6 +198,23 @@ def test_given_mutated_file_then_redacted_or_refused_below_500(
     # The seed itself is among the examples: the pipeline was reached and painted PII.
     assert outcomes["redacted-with-findings"] >= 1, outcomes
     assert sum(outcomes.values()) >= EXAMPLES_PER_FORMAT, outcomes
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", fuzzing.VARIANTS)
+def test_given_mutated_file_in_another_mode_then_redacted_or_refused_below_500(
+    name: str, small_service: ImageAnonymizer, bounded: None
+) -> None:
+    fmt, start = fuzzing.variant(name)
+    outcomes: Counter[str] = Counter()
+
+    @settings(FUZZ_SETTINGS, max_examples=EXAMPLES_PER_VARIANT)
+    @given(data=mutated(fmt, start))
+    def run(data: bytes) -> None:
+        outcomes[redact_or_refuse(small_service, data)] += 1
+
+    run()
+    assert outcomes["redacted-with-findings"] >= 1, outcomes
 
 
 @pytest.mark.parametrize("fmt", fuzzing.FORMATS)
