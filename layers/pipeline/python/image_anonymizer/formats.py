@@ -198,7 +198,7 @@ def _frame_sizes(
     if image_format is JPEG:
         return [image.size]
     if image_format is GIF:
-        return _gif_canvas_sizes(data)
+        return _gif_canvas_sizes(data, max_pages)
     if image_format is not TIFF:
         frame_count = int(getattr(image, "n_frames", 1))
         if frame_count > max_pages:
@@ -221,11 +221,12 @@ def _too_many_pages(max_pages: int) -> ImageTooLarge:
     return ImageTooLarge(f"The image has more than {max_pages} pages or frames.")
 
 
-def _gif_canvas_sizes(data: bytes) -> list[tuple[int, int]]:
+def _gif_canvas_sizes(data: bytes, max_pages: int) -> list[tuple[int, int]]:
     """Walk a GIF's blocks the way Pillow does, without decoding any image data.
 
     Returns, per frame, the canvas Pillow decodes it onto: the logical screen
-    grown to hold this and every earlier frame's extent.
+    grown to hold this and every earlier frame's extent; the walk stops at the
+    frame past ``max_pages`` (50 MB of one-pixel frames took 4 s to walk).
     """
     width, height = struct.unpack_from("<HH", data, 6)
     position = 13
@@ -250,6 +251,8 @@ def _gif_canvas_sizes(data: bytes) -> list[tuple[int, int]]:
             position = _skip_sub_blocks(data, position + 1)  # after the LZW code size
             width, height = max(width, left + frame_width), max(height, top + frame_height)
             sizes.append((width, height))
+            if len(sizes) > max_pages:
+                break
         # any other byte is skipped, as Pillow skips it
     return sizes or [(width, height)]
 
