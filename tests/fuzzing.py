@@ -56,6 +56,7 @@ _VARIANTS = {
     "png-16-bit": ("PNG", "I;16", {}),
     "png-palette-transparent": ("PNG", "P8", {"transparency": 0}),
     "png-grey-alpha": ("PNG", "LA", {}),
+    "png-animated": ("PNG", "RGB", {"save_all": True, "duration": 100}),
     "tiff-bilevel-group4": ("TIFF", "1", {"compression": "group4"}),
     "tiff-cmyk": ("TIFF", "CMYK", {}),
     "tiff-rgba-deflate": ("TIFF", "RGBA", {"compression": "tiff_deflate"}),
@@ -74,9 +75,11 @@ VARIANTS = tuple(_VARIANTS)
 
 @cache
 def variant(name: str) -> tuple[str, bytes]:
-    """``(format, bytes)`` of the page in another mode or coding (one page each)."""
+    """``(format, bytes)`` of the page in another mode or coding (one page each, but the APNG)."""
     fmt, mode, params = _VARIANTS[name]
     image = page().quantize(int(mode[1:])) if mode.startswith("P") else page().convert(mode)
+    if params.get("save_all"):
+        params = {**params, "append_images": [page(238).convert(mode)]}
     return fmt, encode(image, fmt, **params)
 
 
@@ -183,7 +186,12 @@ def header_fields(data: bytes, fmt: str) -> list[tuple[int, str]]:
     fields: list[tuple[int, str]] = []
     if fmt == "PNG":
         fields += [(16, ">I"), (20, ">I"), (24, "B"), (25, "B")]  # IHDR width, height, depth, colour
-        fields += [(start, ">I") for start, _ in png_chunks(data)]  # chunk lengths
+        for start, _ in png_chunks(data):
+            fields.append((start, ">I"))  # its length
+            if data[start + 4 : start + 8] == b"acTL":  # APNG: frames declared, plays
+                fields += [(start + 8, ">I"), (start + 12, ">I")]
+            elif data[start + 4 : start + 8] == b"fcTL":  # a frame's width, height, x, y
+                fields += [(start + 12 + 4 * i, ">I") for i in range(4)]
     elif fmt == "GIF":
         fields += [(6, "<H"), (8, "<H"), (10, "B")]  # logical screen, flags
         for start, _ in gif_blocks(data):
