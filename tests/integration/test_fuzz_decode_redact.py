@@ -88,15 +88,18 @@ def bounded() -> Iterator[None]:
 
 
 @pytest.fixture(scope="module")
-def small_service(anonymizer: ImageAnonymizer) -> ImageAnonymizer:
+def small_service(anonymizer: ImageAnonymizer) -> Iterator[ImageAnonymizer]:
     """The session's real engines and model, with a small pixel and page limit."""
-    return ImageAnonymizer(
+    # decode sets Pillow's own limit to the settings'; later tests get theirs back.
+    pillow_limit = Image.MAX_IMAGE_PIXELS
+    yield ImageAnonymizer(
         settings=SMALL,
         ocr_engine=anonymizer.ocr_engine,
         detector=anonymizer.detector,
         second_ocr_engine=anonymizer.second_ocr_engine,
         language_detector=anonymizer.language_detector,
     )
+    Image.MAX_IMAGE_PIXELS = pillow_limit
 
 
 @st.composite
@@ -256,7 +259,7 @@ def _gif_cut_in_last_descriptor() -> bytes:
 def test_given_corruption_the_decoder_raises_oddly_on_then_422(data: bytes) -> None:
     # Pillow raised KeyError and struct.error here, which became a 500.
     with pytest.raises(UnprocessableImage):
-        formats.decode(data, SMALL)
+        formats.decode(data, Settings())
 
 
 # ---------------------------------------------------------------- the same through the Lambda handler
