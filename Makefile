@@ -15,7 +15,7 @@ export OMP_THREAD_LIMIT := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: help system venv run test pr lint types tools clean timing screenshot profile
+.PHONY: help system venv run test pr lint types tools clean timing screenshot profile fuzz
 
 help:
 	@echo "make run    install what is missing, redact examples/ into out/"
@@ -23,9 +23,11 @@ help:
 	@echo "make pr     lint (ruff), types (mypy), template lints and tests"
 	@echo "make tools  install the template/Dockerfile linters into $(TOOLS)/"
 	@echo "make profile  per-stage wall and CPU seconds (decode, OCR passes, RapidOCR, detection, verification, encode)"
+	@echo "make fuzz   atheris over decode → redact for FUZZ_SECONDS (default 300); findings in out/fuzz/"
 	@echo "make screenshot  write docs/playground.png (the playground after an analysis, in chromium)"
 	@echo "make bench  ours vs presidio-image-redactor, by pixels (REAL=../shared/corpora adds the labelled scans;"
-	@echo "            BENCH_ARGS='--only real --redactors ours-fast' re-measures one redactor on them)"
+	@echo "            BENCH_ARGS='--only real --redactors ours-fast' re-measures one redactor on them;"
+	@echo "            a full run ends with bench/load.py: 8 clients on serve for 60 s)"
 
 system:
 	@missing=""; for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
@@ -71,6 +73,11 @@ $(TOOLS)/.installed: requirements/tools.txt
 clean:
 	rm -rf out .pytest_cache .mypy_cache .ruff_cache
 
+# The suite fuzzes a fixed 240 examples; this runs atheris on the same seeds for longer.
+FUZZ_SECONDS ?= 300
+fuzz: venv
+	$(BIN)/python tests/fuzz/fuzz_decode.py -max_total_time=$(FUZZ_SECONDS)
+
 # The README's picture; the normal test run never writes it.
 screenshot: venv
 	PLAYGROUND_SCREENSHOT=1 $(BIN)/pytest tests/e2e/test_playground.py -k screenshot
@@ -80,8 +87,10 @@ timing: venv
 	$(BIN)/python bench/http_latency.py
 	$(BIN)/python bench/large_image.py
 
-# A full run (no BENCH_ARGS) also writes bench/multilingual.py's section of RESULTS.md;
-# its languages without Tesseract data installed are skipped, and it says so.
+# A full run (no BENCH_ARGS) also writes bench/multilingual.py's section of RESULTS.md
+# (its languages without Tesseract data installed are skipped, and it says so),
+# bench/load.py's (8 clients on `serve` for 60 s; it fails the run on an error or a
+# lost request) and bench/stages.py's (the per-stage profile).
 # bench/multilingual.py reads seven languages: their Tesseract data beyond the default set.
 BENCH_LANGUAGES := ita nld por pol
 
@@ -95,6 +104,7 @@ bench: venv
 	fi
 	$(BIN)/python bench/run.py $(if $(REAL),--real $(REAL)) $(BENCH_ARGS)
 	$(if $(BENCH_ARGS),,$(BIN)/python bench/multilingual.py)
+	$(if $(BENCH_ARGS),,$(BIN)/python bench/load.py)
 	$(if $(BENCH_ARGS),,$(BIN)/python bench/stages.py $(if $(REAL),--real $(REAL)))
 
 # Where a request's time goes, stage by stage, into its section of bench/RESULTS.md.

@@ -154,6 +154,44 @@ def webp_animation_on_huge_canvas(side: int) -> bytes:
     return bytes(data)
 
 
+# --- APNG -----------------------------------------------------------------
+
+
+def _png_chunk(kind: bytes, body: bytes) -> bytes:
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+
+def apng_declaring(frames: int) -> bytes:
+    """A two-frame APNG whose animation control chunk declares ``frames`` frames (found by
+    fuzzing: the count is read before any frame, and decoding once built a list of it)."""
+    buffer = io.BytesIO()
+    first, second = Image.new("RGB", (32, 32), "white"), Image.new("RGB", (32, 32), "black")
+    first.save(buffer, "PNG", save_all=True, append_images=[second], duration=100)
+    data = buffer.getvalue()
+    start = data.index(b"acTL") - 4
+    plays = data[start + 12 : start + 16]
+    return data[:start] + _png_chunk(b"acTL", struct.pack(">I", frames) + plays) + data[start + 20 :]
+
+
+# --- TIFF with many pages ---------------------------------------------------
+
+
+def tiff_of_tiny_pages(count: int) -> bytes:
+    """``count`` chained 1x1 grey pages, 126 bytes each, their strips all at offset 0."""
+    entries = [(256, 4, 1), (257, 4, 1), (258, 3, 8), (259, 3, 1), (262, 3, 1)]
+    entries += [(273, 4, 0), (277, 3, 1), (278, 4, 1), (279, 4, 1)]
+    size = 2 + 12 * len(entries) + 4
+    out = bytearray(b"II*\x00" + struct.pack("<I", 8))
+    for index in range(count):
+        following = len(out) + size if index + 1 < count else 0
+        out += struct.pack("<H", len(entries))
+        for tag, kind, value in entries:
+            packed = struct.pack("<HH", value, 0) if kind == 3 else struct.pack("<I", value)
+            out += struct.pack("<HHI", tag, kind, 1) + packed
+        out += struct.pack("<I", following)
+    return bytes(out)
+
+
 BOMBS: dict[str, Callable[[], bytes]] = {
     # the review's case: a small first frame, a second that grows the canvas to 7800x7800
     "gif-second-frame-7800": lambda: gif([(16, 16), (7800, 7800)]),
@@ -165,6 +203,8 @@ BOMBS: dict[str, Callable[[], bytes]] = {
     "tiff-pages-sum": lambda: tiff([(64, 64)] + [(7000, 7000)] * 3),
     # WebP frames lie within the canvas: a huge canvas is refused on its first frame
     "webp-animation-canvas": lambda: webp_animation_on_huge_canvas(9000),
+    # one header field: 2**31 - 1 frames declared (a list of that many sizes was 16 GB)
+    "apng-declared-frames": lambda: apng_declaring(2**31 - 1),
 }
 
 
@@ -215,3 +255,25 @@ def test_given_a_small_pixel_limit_then_pillow_uses_it() -> None:
     assert settings.max_pixels == Image.MAX_IMAGE_PIXELS
     formats.decode(tiff([(64, 64)]), Settings())
     assert Settings().max_pixels == Image.MAX_IMAGE_PIXELS
+
+
+def test_given_thousands_of_tiff_pages_then_only_the_allowed_count_and_one_are_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Pillow's page count walks every page, in time that grows with the square of their
+    # number (80,000 pages in 9 MB: 38 s); decoding reads one page past the limit, then stops.
+    from PIL import TiffImagePlugin
+
+    reads: list[int] = []
+    seek = TiffImagePlugin.TiffImageFile._seek
+
+    def counted(self: TiffImagePlugin.TiffImageFile, frame: int) -> None:
+        reads.append(frame)
+        seek(self, frame)
+
+    monkeypatch.setattr(TiffImagePlugin.TiffImageFile, "_seek", counted)
+    settings = Settings()
+    with pytest.raises(ImageTooLarge, match="pages or frames"):
+        formats.decode(tiff_of_tiny_pages(8000), settings)
+    assert max(reads) <= settings.max_pages + 1
+    assert len(reads) <= 3 * (settings.max_pages + 2)
