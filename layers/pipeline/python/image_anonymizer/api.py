@@ -121,6 +121,8 @@ def _options(
     allow_list: object = None,
     deny_list: object = None,
     include_words: str | None = None,
+    codes: str | None = None,
+    faces: bool | str | None = None,
 ) -> Options:
     return Options.parse(
         language=language,
@@ -133,9 +135,16 @@ def _options(
         allow_list=allow_list,
         deny_list=deny_list,
         include_words=include_words,
+        codes=codes,
+        faces=faces,
     )
 
 
+_CODES_HELP = (
+    "pii (default): cover a QR code or barcode whose payload holds PII; all: every code; "
+    "none: no code. Reported as CODE with its symbology and the payload's types, never the payload"
+)
+_FACES_HELP = "true (default)|false: cover faces in photographs, reported as FACE"
 _OCR_MODE_HELP = (
     "thorough (default): Tesseract, then RapidOCR where Tesseract struggled; "
     "fast: one Tesseract pass, about twice as fast, misses more"
@@ -180,6 +189,8 @@ def analyze_image(
     allow_list: Annotated[list[str] | str | None, Form(description=_ALLOW_HELP)] = None,
     deny_list: Annotated[list[str] | str | None, Form(description=_DENY_HELP)] = None,
     include_words: Annotated[str | None, Form(description=_WORDS_HELP)] = None,
+    codes: Annotated[str | None, Form(description=_CODES_HELP)] = None,
+    faces: Annotated[str | None, Form(description=_FACES_HELP)] = None,
 ) -> dict[str, Any]:
     options = _options(
         language,
@@ -192,6 +203,8 @@ def analyze_image(
         allow_list,
         deny_list,
         include_words=include_words,
+        codes=codes,
+        faces=faces,
     )
     started = time.perf_counter()
     analysis = anonymizer.analyze(_checked_bytes(image), options)
@@ -212,6 +225,8 @@ def redact_image(
     exclude_entities: Annotated[list[str] | str | None, Form(description=_EXCLUDE_HELP)] = None,
     allow_list: Annotated[list[str] | str | None, Form(description=_ALLOW_HELP)] = None,
     deny_list: Annotated[list[str] | str | None, Form(description=_DENY_HELP)] = None,
+    codes: Annotated[str | None, Form(description=_CODES_HELP)] = None,
+    faces: Annotated[str | None, Form(description=_FACES_HELP)] = None,
 ):
     # Deliberately unannotated: Powertools validates an annotated return value, and
     # would try to serialise the image bytes as JSON.
@@ -225,6 +240,8 @@ def redact_image(
         exclude_entities,
         allow_list,
         deny_list,
+        codes=codes,
+        faces=faces,
     )
     started = time.perf_counter()
     result = anonymizer.redact(_checked_bytes(image), options)
@@ -261,6 +278,8 @@ class UploadRequest(BaseModel):
     # Any items: a non-string entry is refused by Options.parse with its own message.
     allow_list: list[Any] | str | None = None
     deny_list: list[Any] | str | None = None
+    codes: str | None = None
+    faces: bool | str | None = None
     # Stores each finding's text and the OCR text in the findings JSON: PII at rest.
     store_text: bool | str | None = None
 
@@ -278,6 +297,8 @@ def create_upload(request: UploadRequest):
         request.exclude_entities,
         request.allow_list,
         request.deny_list,
+        codes=request.codes,
+        faces=request.faces,
     )
     plan = plans.plan_for(app.current_event.request_context.identity.api_key_id)
     chosen = {
@@ -285,6 +306,8 @@ def create_upload(request: UploadRequest):
         "score_threshold": str(options.score_threshold),
         "fill_color": options.fill_color,
         "ocr_mode": options.ocr_mode,
+        "codes": options.codes,
+        "faces": str(options.faces).lower(),
     }
     if options.entities:
         chosen["entities"] = ",".join(sorted(options.entities))
