@@ -98,7 +98,12 @@ def describe() -> list[dict[str, object]]:
     and whether ``entities``/``exclude_entities`` may name it. Last, ``DENY_LIST``: what a
     request's ``deny_list`` covers, reported under that type; not a type to ask for."""
     return [
-        {"entity_type": k, "description": v, "default": k in DEFAULT_ENTITIES, "requestable": True}
+        {
+            "entity_type": k,
+            "description": v,
+            "default": k in DEFAULT_ENTITIES or k in VISUAL_ENTITIES,
+            "requestable": True,
+        }
         for k, v in {**ENTITY_CATALOGUE, **VISUAL_ENTITIES}.items()
     ] + [
         {
