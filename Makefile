@@ -79,8 +79,9 @@ timing: venv
 	$(BIN)/python bench/http_latency.py
 	$(BIN)/python bench/large_image.py
 
-# A full run (no BENCH_ARGS) also writes bench/multilingual.py's section of RESULTS.md;
-# its languages without Tesseract data installed are skipped, and it says so.
+# A full run (no BENCH_ARGS) also writes bench/multilingual.py's and bench/visual.py's
+# sections of RESULTS.md; multilingual.py skips the languages without Tesseract data
+# installed, and says so.
 bench: venv
 	@set -e; if [ ! -f bench/.venv-peer/.installed ] || [ bench/requirements-peer.txt -nt bench/.venv-peer/.installed ]; then \
 		test -x bench/.venv-peer/bin/python || $(PYTHON) -m venv bench/.venv-peer; \
@@ -90,4 +91,5 @@ bench: venv
 	fi
 	$(BIN)/python bench/run.py $(if $(REAL),--real $(REAL)) $(BENCH_ARGS)
 	$(if $(BENCH_ARGS),,$(BIN)/python bench/multilingual.py)
+	$(if $(BENCH_ARGS),,$(BIN)/python bench/visual.py)
 .PHONY: bench
