@@ -39,13 +39,14 @@ class DecodedCode:
 
 
 class CodeReader(Protocol):
-    """Finds and decodes every code on a page."""
+    """Finds and decodes every code on a page (the service passes it greyscale, mode L)."""
 
     def read(self, page: Image.Image) -> list[DecodedCode]: ...
 
 
 class FaceDetector(Protocol):
-    """Finds faces on a page: tight face boxes in page pixels (``head_box`` pads them)."""
+    """Finds faces on a page (greyscale, mode L, from the service): tight face boxes in
+    page pixels (``head_box`` pads them)."""
 
     def detect(self, page: Image.Image) -> list[Box]: ...
 
@@ -141,10 +142,10 @@ class HaarFaceDetector:
     def detect(self, page: Image.Image) -> list[Box]:
         import cv2
 
-        grey = np.asarray(page if page.mode == "L" else page.convert("L"))
+        grey = page if page.mode == "L" else page.convert("L")
         faces: list[tuple[Box, int]] = []
         for region in photo_regions(grey, self.region_side, self.min_face):
-            crop = grey[region.y : region.bottom, region.x : region.right]
+            crop = np.asarray(grey.crop((region.x, region.y, region.right, region.bottom)))
             scale = min(1.0, self.max_side / max(crop.shape))
             if scale < 1.0:
                 size = (max(1, round(crop.shape[1] * scale)), max(1, round(crop.shape[0] * scale)))
@@ -194,22 +195,21 @@ class HaarFaceDetector:
             return self._cascades
 
 
-def photo_regions(grey: np.ndarray, side: int = 500, min_size: int = 24) -> list[Box]:
+def photo_regions(grey: Image.Image, side: int = 500, min_size: int = 24) -> list[Box]:
     """The areas of a greyscale page dense in mid-tones (photographs), in page pixels:
-    at ``side`` px, a pixel whose 9×9 neighbourhood is at least half mid-tone (48–207)
-    belongs to one; connected areas at least ``min_size`` page px wide and high, each
-    grown by an eighth of its size (a face at a photo's edge keeps its context)."""
+    at about ``side`` px (the page reduced by a whole factor, each pixel the mean of its
+    block), a pixel whose 9×9 neighbourhood is at least half mid-tone (48–207) belongs
+    to one; connected areas at least ``min_size`` page px wide and high, each grown by
+    an eighth of its size (a face at a photo's edge keeps its context)."""
     import cv2
 
-    scale = min(1.0, side / max(grey.shape))
-    small = grey
-    if scale < 1.0:
-        size = (max(1, round(grey.shape[1] * scale)), max(1, round(grey.shape[0] * scale)))
-        small = cv2.resize(grey, size, interpolation=cv2.INTER_AREA)
+    factor = max(1, -(-max(grey.size) // side))
+    small = np.asarray(grey.reduce(factor) if factor > 1 else grey)
+    scale = 1.0 / factor
     mid = ((small > 47) & (small < 208)).astype(np.float32)
     dense = (cv2.boxFilter(mid, -1, (9, 9)) >= 0.5).astype(np.uint8)
     count, _, stats, _ = cv2.connectedComponentsWithStats(dense, connectivity=8)
-    height, width = grey.shape
+    width, height = grey.size
     regions = []
     for x, y, w, h, _ in stats[1:count]:
         box = Box(int(x / scale), int(y / scale), int(np.ceil(w / scale)), int(np.ceil(h / scale)))
