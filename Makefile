@@ -15,13 +15,14 @@ export OMP_THREAD_LIMIT := 1
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: help system venv run test pr lint types tools clean timing screenshot
+.PHONY: help system venv run test pr lint types tools clean timing screenshot profile
 
 help:
 	@echo "make run    install what is missing, redact examples/ into out/"
 	@echo "make test   install what is missing, run the whole test suite"
 	@echo "make pr     lint (ruff), types (mypy), template lints and tests"
 	@echo "make tools  install the template/Dockerfile linters into $(TOOLS)/"
+	@echo "make profile  per-stage wall and CPU seconds (decode, OCR passes, RapidOCR, detection, verification, encode)"
 	@echo "make screenshot  write docs/playground.png (the playground after an analysis, in chromium)"
 	@echo "make bench  ours vs presidio-image-redactor, by pixels (REAL=../shared/corpora adds the labelled scans;"
 	@echo "            BENCH_ARGS='--only real --redactors ours-fast' re-measures one redactor on them)"
@@ -79,10 +80,14 @@ timing: venv
 	$(BIN)/python bench/http_latency.py
 	$(BIN)/python bench/large_image.py
 
-# A full run (no BENCH_ARGS) also writes bench/multilingual.py's and bench/visual.py's
-# sections of RESULTS.md; multilingual.py skips the languages without Tesseract data
-# installed, and says so.
+# A full run (no BENCH_ARGS) also writes bench/multilingual.py's, bench/stages.py's and
+# bench/visual.py's sections of RESULTS.md; multilingual.py's languages without Tesseract
+# data installed are skipped, and it says so.
+# bench/multilingual.py reads seven languages: their Tesseract data beyond the default set.
+BENCH_LANGUAGES := ita nld por pol
+
 bench: venv
+	$(MAKE) system OCR_LANGUAGES="$(OCR_LANGUAGES) $(BENCH_LANGUAGES)"
 	@set -e; if [ ! -f bench/.venv-peer/.installed ] || [ bench/requirements-peer.txt -nt bench/.venv-peer/.installed ]; then \
 		test -x bench/.venv-peer/bin/python || $(PYTHON) -m venv bench/.venv-peer; \
 		bench/.venv-peer/bin/pip install -q --upgrade "pip>=24"; \
@@ -91,5 +96,10 @@ bench: venv
 	fi
 	$(BIN)/python bench/run.py $(if $(REAL),--real $(REAL)) $(BENCH_ARGS)
 	$(if $(BENCH_ARGS),,$(BIN)/python bench/multilingual.py)
+	$(if $(BENCH_ARGS),,$(BIN)/python bench/stages.py $(if $(REAL),--real $(REAL)))
 	$(if $(BENCH_ARGS),,$(BIN)/python bench/visual.py)
+
+# Where a request's time goes, stage by stage, into its section of bench/RESULTS.md.
+profile: venv
+	$(BIN)/python bench/stages.py $(if $(REAL),--real $(REAL))
 .PHONY: bench

@@ -40,6 +40,7 @@ from typing import Any
 import corpus
 import realset
 import score
+from sections import kept_sections
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -999,7 +1000,8 @@ def main() -> None:
         "command": command + (f" REAL={args.real}" if full and args.real else ""),
     }
     report.parent.mkdir(parents=True, exist_ok=True)
-    report.write_text(write_report(sets, cold, info))
+    # The sections other scripts own (multilingual, profile, ...) stay as they were.
+    report.write_text(write_report(sets, cold, info).rstrip("\n") + kept_sections(report) + "\n")
     print(
         f"\nwrote {report}"
         + (f" and {args.plots}/" if plots else "")

@@ -36,6 +36,9 @@ from skimage import data as photos  # noqa: E402
 from image_anonymizer.service import ImageAnonymizer, Options  # noqa: E402
 from tests.rendering import coverage, decode, encode, render, tokens  # noqa: E402
 
+sys.path.insert(0, str(BENCH))
+from sections import write_section  # noqa: E402
+
 START, END = "<!-- visual: bench/visual.py -->", "<!-- /visual -->"
 RED = (255, 0, 0)
 Rect = tuple[int, int, int, int]  # left, top, right, bottom (exclusive)
@@ -293,16 +296,6 @@ def report(totals: dict[str, Any], timing: dict[str, float], pages: list[Page], 
     return "\n".join(lines) + "\n"
 
 
-def write_section(section: str, path: Path) -> None:
-    text = path.read_text(encoding="utf-8") if path.exists() else ""
-    if START in text and END in text:
-        before, rest = text.split(START, 1)
-        text = before + section.rstrip("\n") + rest.split(END, 1)[1]
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seed", type=int, default=7)
@@ -319,7 +312,7 @@ def main() -> None:
         score(anonymizer, pages), added_time(anonymizer, args.seed, args.rounds), pages, args.seed
     )
     if not args.print:
-        write_section(section, args.report)
+        write_section(section, args.report, START, END)
     print(section)
 
 

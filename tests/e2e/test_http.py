@@ -199,7 +199,9 @@ def test_given_each_format_then_analyze_boxes_cover_the_pii_words(base_url: str,
 
 
 @pytest.mark.parametrize("accept", [None, "*/*", "application/json"], ids=["none", "any", "json"])
-def test_given_any_accept_header_then_the_image_comes_back_as_bytes(base_url: str, accept: str | None) -> None:
+def test_given_any_accept_header_then_the_image_comes_back_as_bytes(
+    base_url: str, accept: str | None
+) -> None:
     # As `curl -F image=@x.png .../redact-image -o out.png` sends it: the file written
     # is the image its Content-Type names, not base64 text.
     data, sent, words = sample("PNG")

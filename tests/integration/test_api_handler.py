@@ -607,18 +607,18 @@ def test_given_verification_still_finds_pii_after_the_last_pass_then_500_verific
 # ---------------------------------------------------------------- types a language cannot detect
 
 
-def test_given_german_and_an_explicit_location_then_422_naming_the_type() -> None:
-    assert "LOCATION" not in api.anonymizer.detector.supported_entities("de"), "a German model is installed"
-    response = invoke(image_event("/analyze-image", gen.png_bytes(), language="de", entities="LOCATION"))
+def test_given_german_and_an_explicit_nrp_then_422_naming_the_type() -> None:
+    assert "NRP" not in api.anonymizer.detector.supported_entities("de"), "a German model is installed"
+    response = invoke(image_event("/analyze-image", gen.png_bytes(), language="de", entities="NRP"))
     message = assert_error(response, 422, "unsupported_entity_type")
-    assert "LOCATION" in message and "de" in message
+    assert "NRP" in message and "de" in message
 
 
 def test_given_german_and_the_default_types_then_the_answer_and_a_header_name_those_not_looked_for() -> None:
     # Other countries' identifiers are not expected of German pages: not listed.
     expected = DEFAULT_ENTITIES - national_elsewhere("de")
     missing = sorted(expected - api.anonymizer.detector.supported_entities("de"))
-    assert "LOCATION" in missing and "PERSON" not in missing
+    assert "NRP" in missing and not {"PERSON", "LOCATION"} & set(missing)
     analyzed = invoke(image_event("/analyze-image", gen.png_bytes(), language="de", ocr_mode="fast"))
     assert analyzed["statusCode"] == 200, analyzed["body"][:300]
     assert json_body(analyzed)["unsupported_entities"] == missing

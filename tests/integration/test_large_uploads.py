@@ -328,9 +328,11 @@ def test_given_output_prefix_or_poison_messages_then_nothing_is_redacted_and_poi
     for body in (json.dumps({"bucket": BUCKET, "key": "redacted/already.png"}), "not json at all"):
         aws["sqs"].send_message(QueueUrl=aws["queue_url"], MessageBody=body)
     batch = sqs_batch(aws, 2)
-    result = worker.lambda_handler(batch, LocalContext())
-    poison = [r["messageId"] for r in batch["Records"] if r["body"] == "not json at all"]
-    assert result == {"batchItemFailures": [{"itemIdentifier": poison[0]}]}
+    from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
+
+    # Both are refused (an output is never a source): the batch goes back, then to the DLQ.
+    with pytest.raises(BatchProcessingError):
+        worker.lambda_handler(batch, LocalContext())
     assert keys(aws, "redacted/already.png") == ["redacted/already.png"]
     assert keys(aws, "redacted/redacted") == [] and tap_events(aws) == []
 
@@ -354,8 +356,122 @@ def test_given_an_integration_request_then_the_object_is_redacted_with_its_optio
     assert set(findings["entity_counts"]) == {"EMAIL_ADDRESS"}
     assert findings["ocr_mode"] == "fast"
     assert findings["verification"]["status"] == "skipped", "fast mode does not verify by default"
-    assert keys(aws, "archive/") == [], "originals are deleted unless KEEP_ORIGINALS or keep_original"
+    assert keys(aws, "archive/") == ["archive/form.jpg"], "archive/ is read-only: never deleted"
+    (announced,) = tap_events(aws)
+    assert announced["detail"]["original_deleted"] is False
+    aws["s3"].delete_object(Bucket=BUCKET, Key="archive/form.jpg")
+
+
+def test_given_crafted_messages_then_they_are_dead_lettered_and_no_object_is_touched(
+    aws: dict[str, Any], worker: ModuleType
+) -> None:
+    image = encode(render(LINES, size=(600, 200))[0], "PNG")
+    for key in ("archive/kept.png", "secret/notes.png", "drop/victim.png"):
+        aws["s3"].put_object(Bucket=BUCKET, Key=key, Body=image)
+    sqs_batch(aws, 1)  # drop/victim.png's own notification: not processed here
+    crafted = [
+        {"bucket": BUCKET, "key": "archive/kept.png", "output_key": "redacted/k.png", "keep_original": False},
+        {"bucket": BUCKET, "key": "secret/notes.png", "output_key": "redacted/notes.png"},
+        {"bucket": BUCKET, "key": "drop/victim.png", "output_key": "results/" + "a" * 32 + "/victim.png"},
+        {"bucket": BUCKET, "key": "drop/victim.png", "output_key": "redacted/other.png.json"},
+        {"bucket": BUCKET, "key": "drop/victim.png", "options": {"fill_color": "nope"}},
+        {"bucket": BUCKET, "key": "drop/victim.png", "keep_original": "false"},
+        {"bucket": "someone-elses-bucket", "key": "drop/victim.png"},
+    ]
+    for message in crafted:
+        aws["sqs"].send_message(QueueUrl=aws["queue_url"], MessageBody=json.dumps(message))
+    batch = sqs_batch(aws, len(crafted))
+    from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
+
+    # Every record refused: the whole batch goes back, and after maxReceiveCount to the DLQ.
+    with pytest.raises(BatchProcessingError):
+        worker.lambda_handler(batch, LocalContext())
+    assert keys(aws, "archive/") == ["archive/kept.png"]
+    assert keys(aws, "secret/") == ["secret/notes.png"]
+    assert keys(aws, "drop/") == ["drop/victim.png"]
+    assert keys(aws, "failed/kept") == keys(aws, "failed/notes") == keys(aws, "failed/victim") == []
+    assert keys(aws, "results/" + "a" * 32) == []
+    assert keys(aws, "redacted/k") == [] and keys(aws, "redacted/notes") == []
+    assert keys(aws, "redacted/other") == [] and tap_events(aws) == []
+    for key in ("archive/kept.png", "secret/notes.png", "drop/victim.png"):
+        aws["s3"].delete_object(Bucket=BUCKET, Key=key)
+
+
+def test_given_an_archive_image_that_cannot_be_redacted_then_it_stays_and_only_the_reason_is_written(
+    aws: dict[str, Any], worker: ModuleType
+) -> None:
+    good = encode(render(LINES, size=(600, 200))[0], "PNG")
+    aws["s3"].put_object(Bucket=BUCKET, Key="archive/cut.png", Body=good[: len(good) // 2])
+    request = {"bucket": BUCKET, "key": "archive/cut.png", "output_key": "redacted/archive/cut.png"}
+    aws["sqs"].send_message(QueueUrl=aws["queue_url"], MessageBody=json.dumps(request))
+    assert worker.lambda_handler(sqs_batch(aws, 1), LocalContext()) == {"batchItemFailures": []}
+    assert keys(aws, "archive/") == ["archive/cut.png"], "never moved nor deleted"
+    assert keys(aws, "failed/cut") == ["failed/cut.png.error.json"], "no second copy of the original"
+    (announced,) = tap_events(aws)
+    assert announced["detail-type"] == "Image Redaction Failed"
+    assert announced["detail"]["failed_key"] is None
+    for key in ("archive/cut.png", "failed/cut.png.error.json"):
+        aws["s3"].delete_object(Bucket=BUCKET, Key=key)
+
+
+def _with_sequencer(batch: dict[str, Any], sequencer: str) -> dict[str, Any]:
+    """S3's notification as S3 sends it, with its sequencer (moto's carries none)."""
+    records = []
+    for record in batch["Records"]:
+        body = json.loads(record["body"])
+        for s3_record in body["Records"]:
+            s3_record["s3"]["object"]["sequencer"] = sequencer
+        records.append({**record, "body": json.dumps(body)})
+    return {"Records": records}
+
+
+def test_given_the_same_bytes_dropped_again_then_they_are_redacted_again_but_a_redelivery_is_not(
+    aws: dict[str, Any], worker: ModuleType
+) -> None:
+    image, words = render(LINES, size=(1100, 240))
+    data = encode(image, "PNG")
+    aws["s3"].put_object(Bucket=BUCKET, Key="drop/again.png", Body=data)
+    first = _with_sequencer(sqs_batch(aws, 1), "0055AED6DCD90281E5")
+    assert worker.lambda_handler(first, LocalContext()) == {"batchItemFailures": []}
+    assert keys(aws, "drop/") == [] and [e["detail-type"] for e in tap_events(aws)] == ["Image Redacted"]
+    for key in ("redacted/again.png", "redacted/again.png.json"):
+        aws["s3"].delete_object(Bucket=BUCKET, Key=key)
+
+    # The same event delivered twice (same sequencer): done once.
+    assert worker.lambda_handler(first, LocalContext()) == {"batchItemFailures": []}
+    assert tap_events(aws) == [] and keys(aws, "redacted/again") == []
+
+    # The same bytes under the same key, dropped again: a new event, redacted again.
+    aws["s3"].put_object(Bucket=BUCKET, Key="drop/again.png", Body=data)
+    second = _with_sequencer(sqs_batch(aws, 1), "0055AED6DCD90281F7")
+    assert worker.lambda_handler(second, LocalContext()) == {"batchItemFailures": []}
+    assert keys(aws, "drop/") == [], "not swallowed by the first drop's idempotency record"
+    out = aws["s3"].get_object(Bucket=BUCKET, Key="redacted/again.png")["Body"].read()
+    assert_redacted(image, decode(out), words)
+    assert [e["detail-type"] for e in tap_events(aws)] == ["Image Redacted"]
+
+
+def test_given_a_backfill_item_then_the_archive_image_is_redacted_and_kept(
+    aws: dict[str, Any], worker: ModuleType
+) -> None:
+    from image_anonymizer.object_worker import PoisonMessage
+    from tests.conftest import load_event
+
+    image, words = render(LINES, size=(1100, 240))
+    item = {**load_event("stepfunctions-backfill-item.json"), "bucket": BUCKET}
+    head = aws["s3"].put_object(Bucket=BUCKET, Key=item["key"], Body=encode(image, "PNG"))
+    item["etag"] = head["ETag"]  # quoted, as the Distributed Map's item reader gives it
+    outcome = worker.lambda_handler(item, LocalContext())
+    assert outcome["status"] == "redacted" and outcome["output_key"] == item["output_key"]
+    out = aws["s3"].get_object(Bucket=BUCKET, Key=item["output_key"])["Body"].read()
+    assert_redacted(image, decode(out), words)
+    assert keys(aws, item["key"]) == [item["key"]]
     tap_events(aws)
+    for refused in ({**item, "keep_original": False}, {**item, "output_key": "results/x/form.jpg"}):
+        with pytest.raises(PoisonMessage):
+            worker.lambda_handler(refused, LocalContext())
+    assert keys(aws, item["key"]) == [item["key"]] and tap_events(aws) == []
+    aws["s3"].delete_object(Bucket=BUCKET, Key=item["key"])
 
 
 def test_given_uploads_without_a_bucket_then_501(api: ModuleType, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -368,6 +484,30 @@ def test_given_uploads_without_a_bucket_then_501(api: ModuleType, monkeypatch: p
 def test_given_unknown_job_then_404(api: ModuleType) -> None:
     answer = api.lambda_handler(build_event("GET", "/jobs/" + "0" * 32, {}, b""), LocalContext())
     assert answer["statusCode"] == 404
+
+
+def test_given_a_job_of_one_key_then_another_key_gets_the_404_of_a_job_that_does_not_exist(
+    aws: dict[str, Any], api: ModuleType
+) -> None:
+    headers = {"content-type": "application/json"}
+    event = build_event("POST", "/uploads", headers, b'{"filename": "a.png"}', api_key_id="key-a")
+    created = api.lambda_handler(event, LocalContext())
+    assert created["statusCode"] == 201, created["body"]
+    job_id = json.loads(created["body"])["job_id"]
+
+    def status(key_id: str | None, job: str = job_id) -> dict[str, Any]:
+        answer: dict[str, Any] = api.lambda_handler(
+            build_event("GET", f"/jobs/{job}", {}, b"", api_key_id=key_id), LocalContext()
+        )
+        return answer
+
+    own = status("key-a")
+    assert own["statusCode"] == 200 and json.loads(own["body"])["status"] == "pending"
+    assert "key-a" not in own["body"], "the owner's key id is not part of the answer"
+    unknown = status("key-b", "f" * 32)
+    for other in (status("key-b"), status(None), status("key-a ")):
+        assert other["statusCode"] == 404
+        assert json.loads(other["body"]) == json.loads(unknown["body"]), "no existence oracle"
 
 
 def test_given_an_unexpected_failure_then_the_message_is_retried_and_the_original_kept(

@@ -291,3 +291,88 @@ def test_large_upload_flow_resources_are_safe_and_never_loop() -> None:
     machine = resources["BackfillStateMachine"]["Properties"]["Definition"]["States"]["RedactPrefix"]
     assert machine["ItemProcessor"]["ProcessorConfig"]["Mode"] == "DISTRIBUTED"
     assert machine["MaxConcurrency"] > 0 and 0 < machine["ToleratedFailurePercentage"] < 100
+
+
+# --- least privilege and bounds (issue 10) ------------------------------------
+
+
+def _statements(function: dict[str, Any]) -> list[dict[str, Any]]:
+    return [st for policy in function["Properties"]["Policies"] for st in policy.get("Statement", [])]
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def test_usage_plan_lookup_may_only_list_usage_plans() -> None:
+    function = _load_template()["Resources"]["ApiFunction"]
+    granted = [st for st in _statements(function) if any("apigateway" in a for a in _as_list(st["Action"]))]
+    assert len(granted) == 1, granted
+    (statement,) = granted
+    assert _as_list(statement["Action"]) == ["apigateway:GET"]
+    # /usageplans/* would reach a plan's keys, /apikeys their values.
+    assert _as_list(statement["Resource"]) == [
+        {"Fn::Sub": "arn:${AWS::Partition}:apigateway:${AWS::Region}::/usageplans"}
+    ]
+
+
+def test_worker_reads_deletes_and_writes_each_only_under_its_own_prefixes() -> None:
+    from image_anonymizer.object_worker import Layout
+
+    worker = _load_template()["Resources"]["WorkerFunction"]
+    policies = worker["Properties"]["Policies"]
+    templates = {name for policy in policies for name in policy if name != "Statement"}
+    assert not {name for name in templates if name.startswith("S3")}, "no bucket-wide S3 policy template"
+    granted: dict[str, set[str]] = {}
+    for statement in _statements(worker):
+        assert statement["Effect"] == "Allow"
+        for action in _as_list(statement["Action"]):
+            if not action.startswith("s3:"):
+                continue
+            for resource in _as_list(statement["Resource"]):
+                granted.setdefault(action, set()).add(resource["Fn::Sub"])
+    layout = Layout()
+
+    def objects(*prefixes: str) -> set[str]:
+        return {"${ImagesBucket.Arn}/" + prefix + "*" for prefix in prefixes}
+
+    assert granted == {
+        "s3:GetObject": objects(layout.upload_prefix, layout.drop_prefix, layout.archive_prefix),
+        "s3:DeleteObject": objects(layout.upload_prefix, layout.drop_prefix),
+        "s3:PutObject": objects(layout.results_prefix, layout.output_prefix, layout.failed_prefix),
+    }
+
+
+def test_both_functions_reserve_their_concurrency_by_parameter() -> None:
+    template = _load_template()
+    parameters, resources = template["Parameters"], template["Resources"]
+    for function, parameter, default in (
+        ("ApiFunction", "ApiReservedConcurrency", 50),
+        ("WorkerFunction", "WorkerReservedConcurrency", 30),
+    ):
+        assert parameters[parameter]["Default"] == default
+        reserved = resources[function]["Properties"]["ReservedConcurrentExecutions"]
+        condition, value, otherwise = reserved["Fn::If"]
+        assert value == {"Ref": parameter} and otherwise == {"Ref": "AWS::NoValue"}
+        assert template["Conditions"][condition] == {"Fn::Not": [{"Fn::Equals": [{"Ref": parameter}, 0]}]}
+    # The worker's reservation holds the SQS poller and the backfill at full speed.
+    poller = resources["WorkerFunction"]["Properties"]["Events"]["Queue"]["Properties"]["ScalingConfig"]
+    backfill = resources["BackfillStateMachine"]["Properties"]["Definition"]["States"]["RedactPrefix"]
+    assert poller["MaximumConcurrency"] + backfill["MaxConcurrency"] <= 30
+
+
+def test_drops_never_processed_expire_and_dead_letters_raise_an_alarm() -> None:
+    template = _load_template()
+    resources = template["Resources"]
+    rules = resources["ImagesBucket"]["Properties"]["LifecycleConfiguration"]["Rules"]
+    (drop_rule,) = [rule for rule in rules if rule.get("Prefix") == "drop/"]
+    assert drop_rule["Status"] == "Enabled"
+    assert drop_rule["ExpirationInDays"] == {"Ref": "DropRetentionDays"}
+    days = template["Parameters"]["DropRetentionDays"]["Default"]
+    assert days == 14
+    dead_letters = resources["RedactionDeadLetterQueue"]["Properties"]
+    assert dead_letters["MessageRetentionPeriod"] <= days * 86_400, "kept as long as its dead letter"
+    alarm = resources["DeadLetterAlarm"]["Properties"]
+    assert alarm["Namespace"] == "AWS/SQS"
+    assert alarm["MetricName"] == "ApproximateNumberOfMessagesVisible"
+    assert (alarm["ComparisonOperator"], alarm["Threshold"]) == ("GreaterThanThreshold", 0)

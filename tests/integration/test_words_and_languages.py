@@ -142,6 +142,33 @@ def test_given_a_form_in_its_language_then_the_names_are_covered(
     assert "PERSON" not in result.analysis.unsupported_entities
 
 
+# (a form's address lines with the address's words marked, language)
+ADDRESSES = [
+    (
+        [tokens("Anschrift: Lindenallee 23, 04109 Leipzig", ["Lindenallee 23, 04109 Leipzig"])],
+        "de",
+    ),
+    (
+        [tokens("Domicile : 3 impasse des Acacias, 31000 Albi", ["3 impasse des Acacias, 31000 Albi"])],
+        "fr",
+    ),
+    (
+        [tokens("Domicilio: Calle de Alcalá 42, 46001 Valencia", ["Calle de Alcalá 42, 46001 Valencia"])],
+        "es",
+    ),
+]
+
+
+@pytest.mark.parametrize(("lines", "language"), ADDRESSES, ids=[language for _, language in ADDRESSES])
+def test_given_an_address_in_its_language_then_it_is_covered_and_its_label_is_not(
+    anonymizer: ImageAnonymizer, lines: list[Line], language: str
+) -> None:
+    image, words = render([tokens("Formular"), *lines], size=(1100, 200))
+    result = anonymizer.redact(encode(image, "PNG"), Options.parse(language=language))
+    assert_redacted(image, decode(result.image), words)
+    assert result.analysis.entity_counts().get("LOCATION", 0) >= 1
+
+
 def test_given_a_spanish_nif_then_it_is_covered(anonymizer: ImageAnonymizer) -> None:
     lines = [tokens("Datos del titular"), tokens("NIF: 12345678Z", ["12345678Z"])]
     image, words = render(lines, size=(900, 200))
@@ -150,16 +177,16 @@ def test_given_a_spanish_nif_then_it_is_covered(anonymizer: ImageAnonymizer) -> 
     assert result.analysis.entity_counts().get("ES_NIF") == 1
 
 
-def test_given_german_then_names_are_looked_for_and_ner_only_types_are_unsupported(
+def test_given_german_then_names_and_addresses_are_looked_for_and_ner_only_types_are_unsupported(
     anonymizer: ImageAnonymizer,
 ) -> None:
     image, _ = render(LETTER[:1], size=(900, 100))
     analysis = anonymizer.analyze(encode(image, "PNG"), Options.parse(language="de"))
     unsupported = set(analysis.unsupported_entities)
-    assert {"LOCATION", "NRP", "US_SSN"} <= unsupported
-    assert not unsupported & {"PERSON", "DE_TAX_ID", "ES_NIF", "PHONE_NUMBER", "IBAN_CODE"}
-    with pytest.raises(UnsupportedEntityType, match="LOCATION"):
-        anonymizer.analyze(encode(image, "PNG"), Options.parse(language="de", entities="PERSON,LOCATION"))
+    assert {"NRP", "US_SSN"} <= unsupported
+    assert not unsupported & {"PERSON", "LOCATION", "DE_TAX_ID", "ES_NIF", "PHONE_NUMBER", "IBAN_CODE"}
+    with pytest.raises(UnsupportedEntityType, match="NRP"):
+        anonymizer.analyze(encode(image, "PNG"), Options.parse(language="de", entities="PERSON,NRP"))
     with pytest.raises(UnsupportedEntityType, match="ES_NIF"):
         anonymizer.analyze(encode(image, "PNG"), Options.parse(language="en", entities="ES_NIF"))
 

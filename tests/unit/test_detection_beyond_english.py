@@ -80,3 +80,53 @@ def test_given_a_date_with_its_month_in_the_language_then_it_is_a_date(
 
 def test_given_a_day_number_that_is_no_day_then_it_is_no_date(detector: Detector) -> None:
     assert [d for d in detector.detect("Lieferung 45 Mai 2020", "de") if d.entity_type == "DATE_TIME"] == []
+
+
+def _places(detector: Detector, text: str, language: str) -> list[str]:
+    found = sorted((d.start, d.end) for d in detector.detect(text, language) if d.entity_type == "LOCATION")
+    merged: list[list[int]] = []
+    for start, end in found:  # overlapping findings cover as one
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [text[start:end] for start, end in merged]
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "places"),
+    [
+        ("Wohnhaft: Lindenallee 23, 04109 Leipzig\n", "de", ["Lindenallee 23, 04109 Leipzig"]),
+        ("Wir schreiben an Kieler Straße 7b.\n", "de", ["Kieler Straße 7b"]),
+        ("Domicile : 3 impasse des Acacias, 31000 Albi\n", "fr", ["3 impasse des Acacias, 31000 Albi"]),
+        ("Domicilio: Calle de Alcalá 42, 46001 Valencia\n", "es", ["Calle de Alcalá 42, 46001 Valencia"]),
+        ("Residenza: Viale Monza n. 8, 10121 Torino\n", "it", ["Viale Monza n. 8, 10121 Torino"]),
+        ("Woonadres: Lindelaan 14, 5611 AZ Eindhoven\n", "nl", ["Lindelaan 14, 5611 AZ Eindhoven"]),
+        ("Residência: Travessa do Carmo 9, 4700-123 Braga\n", "pt", ["Travessa do Carmo 9, 4700-123 Braga"]),
+        ("Zamieszkały: ul. Półwiejska 11/2, 61-888 Poznań\n", "pl", ["ul. Półwiejska 11/2, 61-888 Poznań"]),
+        ("Código postal y ciudad: 46001 Valencia\n", "es", ["46001 Valencia"]),
+    ],
+)
+def test_given_an_address_in_the_countrys_form_then_it_is_a_location(
+    detector: Detector, text: str, language: str, places: list[str]
+) -> None:
+    assert _places(detector, text, language) == places
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Wir haben 25000 Euro überwiesen.\n", "de"),  # a number and a noun, no postcode line
+        ("La rue Royale est fermée.\n", "fr"),  # a street with no house number
+        ("Die Lieferung kommt in 3 Tagen.\n", "de"),
+    ],
+)
+def test_given_a_street_word_or_a_number_without_an_address_then_no_location(
+    detector: Detector, text: str, language: str
+) -> None:
+    assert _places(detector, text, language) == []
+
+
+def test_given_a_language_without_street_data_then_location_is_not_claimed(detector: Detector) -> None:
+    assert "LOCATION" in detector.supported_entities("de")
+    assert "LOCATION" not in detector.supported_entities("sv"), "no NER and no street or postcode data"

@@ -15,7 +15,9 @@ from image_anonymizer.detection.recognizers import (
     DateTimeRecognizer,
     InitialsNameRecognizer,
     LabelledNameRecognizer,
+    MisreadNifRecognizer,
     NorthAmericanPhoneRecognizer,
+    OcrIbanRecognizer,
     RegexRecognizer,
 )
 
@@ -391,3 +393,83 @@ def test_given_a_label_with_no_name_after_it_then_labelled_name_finds_nothing(te
 )
 def test_given_dear_and_a_title_then_the_name_after_the_title(text: str, name: str) -> None:
     assert found(LabelledNameRecognizer("en"), text) == [name]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # A checksum-valid IBAN with its check digits read as letters: O for 0, I for 1
+        ("Konto: NLO2 ABNA 0123 4567 89.", ["NLO2 ABNA 0123 4567 89"]),
+        ("IBAN BEI6 5390 0754 7000 BIC GEBABEBB", ["BEI6 5390 0754 7000"]),
+        # ... or a digit of the account number
+        ("compte FR76 3000 6000 O112 3456 7890 189", ["FR76 3000 6000 O112 3456 7890 189"]),
+        # read right, it is found too (Presidio's recognizer finds it as well)
+        ("NL02ABNA0123456789", ["NL02ABNA0123456789"]),
+    ],
+)
+def test_given_an_iban_that_ocr_misread_then_ocr_iban_finds_it(text: str, expected: list[str]) -> None:
+    assert found(OcrIbanRecognizer("en"), text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "NLO3 ABNA 0123 4567 89",  # one check digit off: no IBAN, however it is read
+        "Order ABCD 1234 5678 9012 shipped",
+        "ZZ12 3456 7890 1234 56",  # no such country
+    ],
+)
+def test_given_no_valid_reading_then_ocr_iban_finds_nothing(text: str) -> None:
+    assert found(OcrIbanRecognizer("en"), text) == []
+
+
+def _emails(text: str, language: str) -> list[str]:
+    return [
+        text[d.start : d.end] for d in Detector().detect(text, language) if d.entity_type == "EMAIL_ADDRESS"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("E-mail: marta.kowal©example.org\n", "pl", ["marta.kowal©example.org"]),
+        ("Contact: j.doe®example.com\n", "en", ["j.doe®example.com"]),
+        ("Write to info (at) example.net today\n", "en", ["info (at) example.net"]),
+    ],
+)
+def test_given_an_email_whose_at_sign_ocr_misread_then_it_is_an_email(
+    text: str, language: str, expected: list[str]
+) -> None:
+    assert _emails(text, language) == expected
+
+
+@pytest.mark.parametrize(
+    "text", ["Copyright © Example.com 2024\n", "All rights reserved ©2024 example.com\n", "Brand® example\n"]
+)
+def test_given_a_copyright_sign_in_a_footer_then_no_email(text: str) -> None:
+    assert _emails(text, "en") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("NIF: 123456782\n", ["123456782"]),  # 12345678Z, its Z read as 2
+        ("D.N.I. 24681357-8\n", ["24681357-8"]),  # 24681357B, its B read as 8
+    ],
+)
+def test_given_a_nif_whose_check_letter_ocr_read_as_a_digit_then_es_nif(
+    text: str, expected: list[str]
+) -> None:
+    assert found(MisreadNifRecognizer(), text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "NIF: 123456789\n",  # 9 is no letter's look-alike
+        "NIF: 123456785\n",  # 5 looks like S, but 12345678 calls for Z
+        "Pedido 123456782\n",  # no label: a nine-digit number is no NIF
+    ],
+)
+def test_given_a_number_that_is_no_misread_nif_then_nothing(text: str) -> None:
+    assert found(MisreadNifRecognizer(), text) == []

@@ -48,7 +48,7 @@ def test_given_ocr_mode_on_the_object_or_the_request_then_it_is_an_option() -> N
         "fill_color": "red",
         "ocr_mode": "fast",
     }
-    body = json.dumps({"bucket": "b", "key": "drop/x.png", "options": {"ocr_mode": "fast", "other": "x"}})
+    body = json.dumps({"bucket": "b", "key": "drop/x.png", "options": {"ocr_mode": "fast"}})
     (request,) = list(requests_from_message(body))
     assert request.options == {"ocr_mode": "fast"}
 
@@ -112,11 +112,81 @@ def test_given_list_options_in_an_integration_request_then_they_stay_json_arrays
     assert parsed.deny_list == ("Project Falcon", "ZX-81")
 
 
-def test_given_non_string_list_entries_in_a_request_then_the_options_are_refused() -> None:
-    from image_anonymizer.errors import InvalidRequest
-    from image_anonymizer.service import Options
-
+def test_given_non_string_list_entries_in_a_request_then_the_message_is_refused() -> None:
     body = json.dumps({"bucket": "b", "key": "drop/x.png", "options": {"deny_list": ["ok", 7]}})
-    (request,) = list(requests_from_message(body))
-    with pytest.raises(InvalidRequest, match="deny_list must be a list of strings"):
-        Options.parse(**request.options)
+    with pytest.raises(PoisonMessage, match="deny_list must be a list of strings"):
+        list(requests_from_message(body))
+
+
+@pytest.mark.parametrize(
+    ("fields", "complaint"),
+    [
+        ({"options": {"fill_colour": "white"}}, "unknown options: fill_colour"),
+        ({"options": {"fill_color": "nope"}}, "fill_color must be one of"),
+        ({"options": {"verify": "maybe"}}, "verify must be true or false"),
+        ({"options": {"store_text": "perhaps"}}, "store_text must be true or false"),
+        ({"options": {"entities": {"PERSON": 1}}}, "option entities must be"),
+        ({"options": ["fill_color", "white"]}, "options must be a JSON object"),
+        ({"keep_original": "false"}, "keep_original must be true or false"),
+        ({"keep_original": 0}, "keep_original must be true or false"),
+        ({"output_key": 7}, "output_key must be a non-empty string"),
+        ({"key": ""}, "bucket and key must be non-empty strings"),
+        ({"etag": ["x"]}, "etag must be a string"),
+        ({"delete": True}, "unknown fields: delete"),
+    ],
+)
+def test_given_a_malformed_integration_request_then_it_is_poison(fields: dict, complaint: str) -> None:
+    body = json.dumps({"bucket": "b", "key": "drop/x.png", **fields})
+    with pytest.raises(PoisonMessage, match=complaint):
+        list(requests_from_message(body))
+
+
+@pytest.mark.parametrize(
+    "record",
+    [{"eventName": "ObjectCreated:Put"}, {"eventName": "ObjectCreated:Put", "s3": {"object": {"key": 7}}}],
+)
+def test_given_a_malformed_s3_record_then_the_message_is_poison(record: dict) -> None:
+    with pytest.raises(PoisonMessage):
+        list(requests_from_message(json.dumps({"Records": [record]})))
+
+
+def test_given_s3_notifications_then_the_revision_is_the_version_id_else_the_sequencer() -> None:
+    def record(**extra: str) -> dict:
+        s3_object = {"key": "drop/x.png", "eTag": "abc", **extra}
+        return {"eventName": "ObjectCreated:Put", "s3": {"bucket": {"name": "b"}, "object": s3_object}}
+
+    records = [record(sequencer="0A1"), record(sequencer="0B2", versionId="v7"), record()]
+    body = json.dumps({"Records": records})
+    assert [r.revision for r in requests_from_message(body)] == ["0A1", "v7", None]
+    assert all(not r.requested for r in requests_from_message(body))
+
+
+@pytest.mark.parametrize(
+    ("key", "output_key", "complaint"),
+    [
+        ("archive/x.png", None, "needs an output_key"),
+        ("secret/x.png", "redacted/x.png", "key must lie under drop/ or archive/"),
+        ("results/0123/x.png", "redacted/x.png", "key must lie under"),
+        ("incoming/0123/x.png", "redacted/x.png", "key must lie under"),
+        ("failed/x.png", "redacted/x.png", "key must lie under"),
+        ("drop/../secret/x.png", "redacted/x.png", "key must lie under"),
+        ("drop/x.png", "results/0123/x.png", "output_key must lie under redacted/"),
+        ("drop/x.png", "drop/x2.png", "output_key must lie under redacted/"),
+        ("drop/x.png", "archive/x.png", "output_key must lie under redacted/"),
+        ("drop/x.png", "redacted/other.png.json", "not end in .json"),
+        ("drop/x.png", "redacted/a//b.png", "output_key must lie under redacted/"),
+        ("drop/x.png", "redacted/../results/x.png", "output_key must lie under redacted/"),
+        ("drop/x.png", "redacted/", "output_key must lie under redacted/"),
+    ],
+)
+def test_given_an_integration_source_or_output_outside_the_prefixes_then_it_is_refused(
+    key: str, output_key: str | None, complaint: str
+) -> None:
+    with pytest.raises(PoisonMessage, match=complaint):
+        Layout().requested_target(key, output_key)
+
+
+def test_given_an_integration_within_the_prefixes_then_its_target_is_accepted() -> None:
+    layout = Layout()
+    assert layout.requested_target("drop/in/x.png", None) == "redacted/in/x.png"
+    assert layout.requested_target("archive/2023/x.png", "redacted/a/x.png") == "redacted/a/x.png"

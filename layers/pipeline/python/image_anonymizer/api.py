@@ -321,14 +321,17 @@ def create_upload(request: UploadRequest):
         chosen["deny_list"] = request_lists.to_json(options.deny_list)
     if parse_flag(request.store_text, "store_text"):
         chosen["store_text"] = "true"
-    answer = service.create(plan, request.filename, chosen)
+    owner = app.current_event.request_context.identity.api_key_id
+    answer = service.create(plan, request.filename, chosen, owner=owner)
     logger.info("upload created", extra={"job_id": answer["job_id"], "plan": plan})
     return Response(status_code=201, content_type="application/json", body=answer)
 
 
 @app.get("/jobs/<job_id>")
 def job_status(job_id: str) -> dict[str, Any]:
-    answer: dict[str, Any] = _uploads().status(job_id)
+    # Only the key that created the job reads it; any other key gets the same 404.
+    owner = app.current_event.request_context.identity.api_key_id
+    answer: dict[str, Any] = _uploads().status(job_id, owner=owner)
     return answer
 
 

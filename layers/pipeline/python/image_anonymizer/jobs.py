@@ -21,6 +21,8 @@ class Job:
     findings_key: str | None = None
     reason: str | None = None
     entity_counts: dict[str, int] = field(default_factory=dict)
+    # The API key id that created the job; only that key may read it back.
+    owner: str | None = None
 
 
 class JobStore:
@@ -31,21 +33,22 @@ class JobStore:
         self._table = table_name
         self._ttl = retention_days * 86_400
 
-    def create(self, job_id: str, plan: str, options: dict[str, str]) -> Job:
+    def create(self, job_id: str, plan: str, options: dict[str, str], owner: str | None = None) -> Job:
         now = int(time.time())
+        item: dict[str, Any] = {
+            "job_id": {"S": job_id},
+            "status": {"S": PENDING},
+            "plan": {"S": plan},
+            "options": {"M": {k: {"S": v} for k, v in options.items()}},
+            "created_at": {"N": str(now)},
+            "expires_at": {"N": str(now + self._ttl)},
+        }
+        if owner:
+            item["owner"] = {"S": owner}
         self._db.put_item(
-            TableName=self._table,
-            Item={
-                "job_id": {"S": job_id},
-                "status": {"S": PENDING},
-                "plan": {"S": plan},
-                "options": {"M": {k: {"S": v} for k, v in options.items()}},
-                "created_at": {"N": str(now)},
-                "expires_at": {"N": str(now + self._ttl)},
-            },
-            ConditionExpression="attribute_not_exists(job_id)",
+            TableName=self._table, Item=item, ConditionExpression="attribute_not_exists(job_id)"
         )
-        return Job(job_id, PENDING, plan, options, now)
+        return Job(job_id, PENDING, plan, options, now, owner=owner)
 
     def get(self, job_id: str) -> Job | None:
         item = self._db.get_item(TableName=self._table, Key={"job_id": {"S": job_id}}, ConsistentRead=True)
@@ -63,6 +66,7 @@ class JobStore:
             findings_key=raw.get("findings_key", {}).get("S"),
             reason=raw.get("reason", {}).get("S"),
             entity_counts={k: int(v["N"]) for k, v in raw.get("entity_counts", {}).get("M", {}).items()},
+            owner=raw.get("owner", {}).get("S"),
         )
 
     def mark_done(

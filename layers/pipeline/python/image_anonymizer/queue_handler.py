@@ -2,8 +2,11 @@
 integration requests) and direct invocations (the Step Functions backfill).
 
 Partial batch failures are reported, so one poison image is retried alone and then
-dead-lettered; processing is idempotent on (bucket, key, ETag), so a duplicate
-delivery neither redoes nor double-counts work.
+dead-lettered; a message the worker refuses (``PoisonMessage``) is dead-lettered the
+same way without touching any object. Processing is idempotent on (bucket, key, ETag,
+output key, the object's version id or else the S3 event's sequencer), so a duplicate
+delivery neither redoes nor double-counts work, while the same bytes dropped again
+later are a new event and are redacted again.
 """
 
 import os
@@ -22,7 +25,14 @@ from aws_lambda_powertools.utilities.idempotency import (
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from .jobs import JobStore
-from .object_worker import EventPublisher, ObjectRequest, ObjectWorker, requests_from_message
+from .object_worker import (
+    EventPublisher,
+    ObjectRequest,
+    ObjectWorker,
+    PoisonMessage,
+    request_from_integration,
+    requests_from_message,
+)
 from .service import ImageAnonymizer
 
 
@@ -75,6 +85,7 @@ def build_worker(settings: WorkerSettings, anonymizer: ImageAnonymizer | None = 
         jobs=JobStore(boto3.client("dynamodb"), settings.jobs_table, settings.retention_days),
         keep_originals=settings.keep_originals,
         defaults=settings.defaults,
+        bucket=settings.bucket,
     )
 
 
@@ -82,7 +93,7 @@ settings = WorkerSettings.from_env()
 worker = build_worker(settings)
 processor = BatchProcessor(event_type=EventType.SQS)
 idempotency = IdempotencyConfig(
-    event_key_jmespath="[bucket, key, etag, output_key]", expires_after_seconds=86_400
+    event_key_jmespath="[bucket, key, etag, output_key, revision]", expires_after_seconds=86_400
 )
 persistence = DynamoDBPersistenceLayer(table_name=settings.idempotency_table)
 
@@ -100,6 +111,14 @@ def redact_once(request: dict[str, Any]) -> dict[str, Any]:
 
 
 def handle(request: ObjectRequest) -> dict[str, Any] | None:
+    try:
+        target = worker.target(request)  # refuses before any object is read
+    except PoisonMessage as error:
+        logger.warning("request refused", extra={"status": "refused", "reason": str(error)[:300]})
+        raise
+    if target is None:
+        logger.info("object ignored", extra={"status": "ignored"})
+        return {"status": "ignored"}
     with_etag = worker.with_etag(request)
     if with_etag is None:
         logger.info("object already gone", extra={"status": "missing"})
@@ -109,7 +128,12 @@ def handle(request: ObjectRequest) -> dict[str, Any] | None:
 
 
 def _record_handler(record: SQSRecord) -> None:
-    for request in requests_from_message(record.body):
+    try:
+        requests = list(requests_from_message(record.body))
+    except PoisonMessage as error:
+        logger.warning("message refused", extra={"status": "refused", "reason": str(error)[:300]})
+        raise
+    for request in requests:
         handle(request)
 
 
@@ -124,12 +148,4 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         )
         return dict(response)
     # Direct invocation: one request, e.g. an item of the Step Functions backfill.
-    request = ObjectRequest(
-        bucket=event["bucket"],
-        key=event["key"],
-        etag=(event.get("etag") or "").strip('"') or None,
-        output_key=event.get("output_key"),
-        keep_original=event.get("keep_original", True),
-        options={k: str(v) for k, v in (event.get("options") or {}).items()},
-    )
-    return handle(request) or {"status": "missing"}
+    return handle(request_from_integration(event, keep_original=True)) or {"status": "missing"}

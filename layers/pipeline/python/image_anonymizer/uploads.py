@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import re
 import uuid
 from typing import Any
@@ -27,14 +28,16 @@ class UploadService:
         self._bucket = bucket
         self._layout = layout or Layout()
 
-    def create(self, plan: str, filename: str | None, options: dict[str, str]) -> dict[str, Any]:
-        """A job, and a presigned POST whose policy caps the size at the plan's limit
-        and the content type at images."""
+    def create(
+        self, plan: str, filename: str | None, options: dict[str, str], owner: str | None = None
+    ) -> dict[str, Any]:
+        """A job owned by the caller's API key id, and a presigned POST whose policy caps
+        the size at the plan's limit and the content type at images."""
         job_id = uuid.uuid4().hex
         name = _UNSAFE.sub("_", (filename or "image").rsplit("/", 1)[-1])[:100].strip("._") or "image"
         key = f"{self._layout.upload_prefix}{job_id}/{name}"
         limit = plan_limit_bytes(plan)
-        self._jobs.create(job_id, plan, options)
+        self._jobs.create(job_id, plan, options, owner)
         post = self._s3.generate_presigned_post(
             Bucket=self._bucket,
             Key=key,
@@ -55,11 +58,13 @@ class UploadService:
             "options": options,
         }
 
-    def status(self, job_id: str) -> dict[str, Any]:
+    def status(self, job_id: str, owner: str | None = None) -> dict[str, Any]:
+        """The job as its owner sees it. Another key's job is "No such job." too, the
+        same 404 as a job that does not exist: the answer tells nothing about its existence."""
         if not re.fullmatch(r"[0-9a-f]{32}", job_id):
             raise JobNotFound("No such job.")
         job = self._jobs.get(job_id)
-        if job is None:
+        if job is None or not _same_owner(job.owner, owner):
             raise JobNotFound("No such job.")
         answer: dict[str, Any] = {
             "job_id": job.job_id,
@@ -82,3 +87,10 @@ class UploadService:
             "get_object", Params={"Bucket": self._bucket, "Key": key}, ExpiresIn=DOWNLOAD_EXPIRES_S
         )
         return url
+
+
+def _same_owner(stored: str | None, caller: str | None) -> bool:
+    """A job with no owner (made keyless, on localhost) is read only by keyless callers."""
+    if stored is None or caller is None:
+        return stored is None and caller is None
+    return hmac.compare_digest(stored.encode(), caller.encode())

@@ -24,13 +24,16 @@ from .chinese_name import ChineseNameRecognizer
 from .date_of_birth import DateOfBirthRecognizer
 from .date_time import DateTimeRecognizer
 from .domain import DomainRecognizer
-from .email import OfflineEmailRecognizer
+from .email import MisreadEmailRecognizer, OfflineEmailRecognizer
 from .given_name import GivenNameRecognizer
 from .initials_name import InitialsNameRecognizer
 from .labelled_name import LabelledNameRecognizer
+from .local_address import LocalAddressRecognizer
 from .local_date import LocalDateRecognizer
+from .misread_nif import MisreadNifRecognizer
 from .name_field import NameFieldRecognizer
 from .north_american_phone import NorthAmericanPhoneRecognizer
+from .ocr_iban import OcrIbanRecognizer
 from .split_card import SplitCardRecognizer
 
 __all__ = [
@@ -45,9 +48,13 @@ __all__ = [
     "GivenNameRecognizer",
     "InitialsNameRecognizer",
     "LabelledNameRecognizer",
+    "LocalAddressRecognizer",
     "LocalDateRecognizer",
+    "MisreadEmailRecognizer",
+    "MisreadNifRecognizer",
     "NameFieldRecognizer",
     "NorthAmericanPhoneRecognizer",
+    "OcrIbanRecognizer",
     "OfflineEmailRecognizer",
     "RegexRecognizer",
     "SplitCardRecognizer",
@@ -78,7 +85,7 @@ _LOCAL_PHONE_REGIONS = (
 )
 # A country's identifiers (Presidio's), for its language: ``catalogue.NATIONAL_ENTITIES``.
 _NATIONAL: dict[str, tuple[Callable[..., EntityRecognizer], ...]] = {
-    "es": (pr.EsNifRecognizer, pr.EsNieRecognizer),
+    "es": (pr.EsNifRecognizer, MisreadNifRecognizer, pr.EsNieRecognizer),
     "it": (pr.ItFiscalCodeRecognizer, pr.ItIdentityCardRecognizer),
     "pl": (pr.PlPeselRecognizer,),
     "fi": (pr.FiPersonalIdentityCodeRecognizer,),
@@ -104,6 +111,7 @@ def recognizers_for(
         pr.CreditCardRecognizer(supported_language=language),
         pr.CryptoRecognizer(supported_language=language),
         pr.IbanRecognizer(supported_language=language),
+        OcrIbanRecognizer(language),
         pr.IpRecognizer(supported_language=language),
         pr.MacAddressRecognizer(supported_language=language),
         pr.PhoneRecognizer(
@@ -114,6 +122,7 @@ def recognizers_for(
         pr.DateRecognizer(supported_language=language),
         pr.MedicalLicenseRecognizer(supported_language=language),
         OfflineEmailRecognizer(language, tld),
+        MisreadEmailRecognizer(language, tld),
         DomainRecognizer(language, tld),
         AgeRecognizer(language),
         DateOfBirthRecognizer(language),
@@ -154,6 +163,7 @@ def recognizers_for(
         recognizers += [
             NameFieldRecognizer(language),
             LocalDateRecognizer(language),
+            *([LocalAddressRecognizer(language)] if LocalAddressRecognizer.covers(language) else []),
             *_national_recognizers(language),
         ]
     if with_ner:
