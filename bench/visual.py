@@ -16,6 +16,7 @@ markers, or prints it with ``--print``.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -243,7 +244,9 @@ def percent(part: float, whole: float) -> str:
     return f"{100 * part / whole:.1f} %" if whole else "n/a"
 
 
-def report(totals: dict[str, Any], timing: dict[str, float], pages: list[Page], seed: int) -> str:
+def report(
+    totals: dict[str, Any], timing: dict[str, float], pages: list[Page], seed: int, commit: str
+) -> str:
     kinds: dict[str, int] = {}
     for page in pages:
         kinds[page.kind] = kinds.get(page.kind, 0) + 1
@@ -258,7 +261,8 @@ def report(totals: dict[str, Any], timing: dict[str, float], pages: list[Page], 
         START,
         "## Faces and codes",
         "",
-        f"`python bench/visual.py` (in `make bench`): {len(pages)} generated pages (seed {seed}): "
+        f"`python bench/visual.py` (in `make bench`; ours at commit {commit}, `OMP_THREAD_LIMIT=1`, "
+        f"{os.cpu_count()} CPUs): {len(pages)} generated pages (seed {seed}): "
         + ", ".join(f"{n} {k}" for k, n in kinds.items())
         + ". Codes in QR, Data Matrix, PDF417, Aztec and Code 128, with PII payloads (email, URL, phone, "
         "name card) and plain ones (product and lot numbers); faces from skimage's public-domain "
@@ -308,9 +312,9 @@ def main() -> None:
     anonymizer = ImageAnonymizer()
     anonymizer.warm_up()
     pages = generate(args.seed)
-    section = report(
-        score(anonymizer, pages), added_time(anonymizer, args.seed, args.rounds), pages, args.seed
-    )
+    commit = os.popen("git rev-parse --short HEAD 2>/dev/null").read().strip() or "unknown"
+    timing = added_time(anonymizer, args.seed, args.rounds)
+    section = report(score(anonymizer, pages), timing, pages, args.seed, commit)
     if not args.print:
         write_section(section, args.report, START, END)
     print(section)
