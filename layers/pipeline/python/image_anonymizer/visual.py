@@ -99,9 +99,10 @@ class ZxingCodeReader:
         return found
 
 
-# (cascade, on the mirrored image, scale step). alt2 finds as many frontal faces as
-# the default cascade with fewer false ones; the profile cascade knows one side, so it
-# also runs on the mirrored image, and with a coarser step: it is the slow one.
+# (cascade, on the mirrored image, scale step). alt2 alone: in our trials (skimage's
+# photographs and LFW faces) adding the default frontal cascade found no more faces and
+# cost half as much again. The profile cascade knows one side, so it also runs on the
+# mirrored image, with a coarser step: it is the slow one.
 _CASCADES = (
     ("haarcascade_frontalface_alt2.xml", False, 1.1),
     ("haarcascade_profileface.xml", False, 1.2),
