@@ -87,10 +87,10 @@ timing: venv
 	$(BIN)/python bench/http_latency.py
 	$(BIN)/python bench/large_image.py
 
-# A full run (no BENCH_ARGS) also writes bench/multilingual.py's section of RESULTS.md
+# A full run (no BENCH_ARGS) also writes the sections of RESULTS.md of bench/multilingual.py
 # (its languages without Tesseract data installed are skipped, and it says so),
-# bench/load.py's (8 clients on `serve` for 60 s; it fails the run on an error or a
-# lost request) and bench/stages.py's (the per-stage profile).
+# bench/load.py (8 clients on `serve` for 60 s; it fails the run on an error or a lost
+# request), bench/stages.py (the per-stage profile) and bench/visual.py (faces and codes).
 # bench/multilingual.py reads seven languages: their Tesseract data beyond the default set.
 BENCH_LANGUAGES := ita nld por pol
 
@@ -106,6 +106,7 @@ bench: venv
 	$(if $(BENCH_ARGS),,$(BIN)/python bench/multilingual.py)
 	$(if $(BENCH_ARGS),,$(BIN)/python bench/load.py)
 	$(if $(BENCH_ARGS),,$(BIN)/python bench/stages.py $(if $(REAL),--real $(REAL)))
+	$(if $(BENCH_ARGS),,$(BIN)/python bench/visual.py)
 
 # Where a request's time goes, stage by stage, into its section of bench/RESULTS.md.
 profile: venv

@@ -41,6 +41,12 @@ STAGES: list[tuple[str, str, str]] = [
     ("RapidOCR text detection", "rapidocr.ch_ppocr_det.main", "TextDetector.__call__"),
     ("RapidOCR recognition", "rapidocr.ch_ppocr_rec.main", "TextRecognizer.__call__"),
     ("detection (Presidio, spaCy, recognisers)", "image_anonymizer.detection.detector", "Detector.detect"),
+    (
+        "faces (OpenCV cascades on photograph-like regions)",
+        "image_anonymizer.visual",
+        "HaarFaceDetector.detect",
+    ),
+    ("codes (zxing-cpp)", "image_anonymizer.visual", "ZxingCodeReader.read"),
     ("verification (re-read and detect again)", "image_anonymizer.service", "ImageAnonymizer._verify"),
     ("painting", "image_anonymizer.redaction", "redact_page"),
     ("encode", "image_anonymizer.formats", "encode"),

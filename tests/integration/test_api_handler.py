@@ -26,7 +26,7 @@ from image_anonymizer.catalogue import DEFAULT_ENTITIES, national_elsewhere
 from image_anonymizer.local_server import LocalContext, build_event
 from image_anonymizer.plans import PlanResolver
 from tests.conftest import EVENTS, load_event
-from tests.rendering import assert_redacted, decode
+from tests.rendering import assert_redacted, coverage, decode, encode
 
 # GET and error responses publish no metrics; Powertools warns about each.
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics to publish:UserWarning")
@@ -660,3 +660,51 @@ def test_given_german_and_the_default_types_then_the_answer_and_a_header_name_th
     assert header(redacted, "X-Unsupported-Entities") == ",".join(missing)
     english = invoke(image_event("/redact-image", gen.png_bytes(), ocr_mode="fast", verify="false"))
     assert header(english, "X-Unsupported-Entities") == ""
+
+
+def visual_page() -> tuple[bytes, tuple[int, int, int, int], tuple[int, int, int, int]]:
+    """A page with a QR code holding an email and the astronaut's photograph (public
+    domain, skimage): the PNG, the code's box and the face's box."""
+    import numpy as np
+    import zxingcpp
+    from PIL import Image
+    from skimage import data as photos
+
+    page = Image.new("RGB", (1400, 900), "white")
+    symbol = np.asarray(
+        zxingcpp.create_barcode("ann@example.org", zxingcpp.BarcodeFormat.QRCode).to_image(scale=6)
+    )
+    page.paste(Image.fromarray(symbol), (80, 80))
+    rows, cols = np.nonzero(symbol < 128)
+    code = (80 + cols.min(), 80 + rows.min(), 81 + cols.max(), 81 + rows.max())
+    page.paste(Image.fromarray(photos.astronaut()).resize((400, 400)), (800, 300))
+    face = (800 + 138, 300 + 52, 800 + 212, 300 + 126)  # 177..272 × 66..161 at 400/512
+    return encode(page, "PNG"), code, face
+
+
+def test_given_codes_and_faces_form_fields_then_the_handler_covers_what_they_ask_for() -> None:
+    png, code, face = visual_page()
+    both = invoke(image_event("/redact-image", png, fill_color="red", codes="pii", faces="true"))
+    assert both["statusCode"] == 200, both["body"][:300]
+    assert {"CODE", "FACE"} <= set((header(both, "X-Entity-Types") or "").split(","))
+    out = decode(base64.b64decode(both["body"]))
+    assert coverage(out, code, RED) == 1.0 and coverage(out, face, RED) == 1.0
+    neither = invoke(image_event("/redact-image", png, fill_color="red", codes="none", faces="false"))
+    assert not {"CODE", "FACE"} & set((header(neither, "X-Entity-Types") or "").split(","))
+    assert coverage(decode(base64.b64decode(neither["body"])), face, RED) == 0.0
+    analyzed = json_body(invoke(image_event("/analyze-image", png, ocr_mode="fast", faces="false")))
+    codes = [e for e in analyzed["entities"] if e["entity_type"] == "CODE"]
+    assert [(c["source"], c["payload_types"]) for c in codes] == [("code", ["EMAIL_ADDRESS"])]
+    assert "ann@example.org" not in json.dumps(analyzed["entities"])
+
+
+@pytest.mark.parametrize(("field", "value"), [("codes", "qr"), ("faces", "maybe")])
+def test_given_an_unknown_codes_or_faces_value_then_400_naming_the_field(field: str, value: str) -> None:
+    response = invoke(image_event("/redact-image", gen.png_bytes(), **{field: value}))
+    assert field in assert_error(response, 400, "invalid_request")
+
+
+def test_given_entities_event_then_face_and_code_are_listed_as_default_types() -> None:
+    listed = {e["entity_type"]: e for e in json_body(invoke(load_event("entities.json")))["entities"]}
+    assert listed["FACE"]["default"] is True and listed["CODE"]["default"] is True
+    assert "payload" in listed["CODE"]["description"]

@@ -7,7 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.rendering import assert_redacted, decode, encode, render, tokens
+import numpy as np
+import zxingcpp
+from PIL import Image
+
+from tests.rendering import assert_redacted, coverage, decode, encode, render, tokens
 
 CLI = str(Path(sys.executable).with_name("image-anonymizer"))
 EMAIL = "li.wei@example.net"
@@ -159,3 +163,39 @@ def test_given_list_flags_then_the_drop_folder_applies_them_to_every_file(tmp_pa
     assert json.loads((outbox / "a.png.json").read_text())["entity_counts"] == {"DENY_LIST": 1}
     out = decode((outbox / "a.png").read_bytes())
     assert_redacted(image, out, [type(w)(w.text, w.box, w.text == "Reply") for w in words])
+
+
+def test_given_codes_and_faces_flags_then_redact_and_watch_cover_what_they_ask_for(tmp_path: Path) -> None:
+    image, _ = render([tokens("Item label")], size=(900, 500))
+    symbol = np.asarray(
+        zxingcpp.create_barcode("ITEM-0042", zxingcpp.BarcodeFormat.Code128).to_image(scale=3)
+    )
+    image.paste(Image.fromarray(np.repeat(symbol[:1], 100, axis=0)), (100, 250))
+    dark = np.nonzero(symbol[0] < 128)[0]
+    bars = (100 + int(dark.min()), 250, 101 + int(dark.max()), 350)  # first bar to last
+    inbox, outbox, out = tmp_path / "in", tmp_path / "outbox", tmp_path / "out"
+    inbox.mkdir()
+    (inbox / "label.png").write_bytes(encode(image, "PNG"))
+    plain = run(
+        "redact", str(inbox / "label.png"), "-o", str(out), "--fill-color", "red", "--ocr-mode", "fast"
+    )
+    assert plain.returncode == 0, plain.stderr
+    assert coverage(decode((out / "label.png").read_bytes()), bars, (255, 0, 0)) == 0.0  # a product number
+    result = run(
+        "watch", str(inbox), str(outbox), "--once", "--ocr-mode", "fast", "--fill-color", "red",
+        "--codes", "all", "--no-faces",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert coverage(decode((outbox / "label.png").read_bytes()), bars, (255, 0, 0)) == 1.0
+    stored = json.loads((outbox / "label.png.json").read_text())
+    assert [(e["entity_type"], e["symbology"], e["payload_types"]) for e in stored["entities"]] == [
+        ("CODE", "Code 128", [])
+    ]
+    assert "ITEM-0042" not in (outbox / "label.png.json").read_text()
+    bad = run("redact", str(inbox / "label.png"), "-o", str(out), "--codes", "some")
+    assert bad.returncode == 2 and "Traceback" not in bad.stderr
+
+
+def test_entities_lists_face_and_code() -> None:
+    names = {e["entity_type"] for e in json.loads(run("entities", "--json").stdout)}
+    assert {"FACE", "CODE"} <= names

@@ -12,14 +12,16 @@ from types import ModuleType
 from typing import Any
 
 import boto3
+import numpy as np
 import pytest
 import requests
+import zxingcpp
 from moto.server import ThreadedMotoServer
 from PIL import Image
 
 from image_anonymizer import schemas
 from image_anonymizer.local_server import LocalContext, build_event
-from tests.rendering import assert_redacted, decode, encode, render, tokens
+from tests.rendering import assert_redacted, coverage, decode, encode, render, tokens
 
 BUCKET = "image-anonymizer-test"
 EMAIL = "noor.haddad@example.com"
@@ -249,6 +251,29 @@ def test_given_list_options_in_object_metadata_then_the_worker_applies_them(
     (announced,) = tap_events(aws)
     assert announced["detail"]["entity_counts"] == {"DENY_LIST": 1, "EMAIL_ADDRESS": 1}
     assert "office" not in json.dumps(announced).lower()
+
+
+def test_given_codes_and_faces_in_object_metadata_then_the_worker_covers_every_code_and_stores_no_payload(
+    aws: dict[str, Any], worker: ModuleType
+) -> None:
+    image, _ = render(LINES, size=(1100, 500))
+    symbol = np.asarray(
+        zxingcpp.create_barcode("LOT-2024-117", zxingcpp.BarcodeFormat.Code128).to_image(scale=3)
+    )
+    image.paste(Image.fromarray(np.repeat(symbol[:1], 100, axis=0)), (100, 300))
+    dark = np.nonzero(symbol[0] < 128)[0]
+    bars = (100 + int(dark.min()), 300, 101 + int(dark.max()), 400)
+    metadata = {"codes": "all", "faces": "false", "ocr-mode": "fast", "fill-color": "red"}
+    aws["s3"].put_object(Bucket=BUCKET, Key="drop/lot.png", Body=encode(image, "PNG"), Metadata=metadata)
+    assert worker.lambda_handler(sqs_batch(aws, 1), LocalContext()) == {"batchItemFailures": []}
+    out = decode(aws["s3"].get_object(Bucket=BUCKET, Key="redacted/lot.png")["Body"].read())
+    assert coverage(out, bars, (255, 0, 0)) == 1.0
+    stored = aws["s3"].get_object(Bucket=BUCKET, Key="redacted/lot.png.json")["Body"].read().decode()
+    codes = [e for e in json.loads(stored)["entities"] if e["entity_type"] == "CODE"]
+    assert [(c["source"], c["symbology"]) for c in codes] == [("code", "Code 128")]
+    assert "LOT-2024-117" not in stored
+    (announced,) = tap_events(aws)
+    assert announced["detail"]["entity_counts"]["CODE"] == 1
 
 
 def test_given_list_options_on_an_upload_then_the_job_keeps_them_and_the_worker_applies_them(

@@ -190,3 +190,20 @@ def test_given_an_integration_within_the_prefixes_then_its_target_is_accepted() 
     layout = Layout()
     assert layout.requested_target("drop/in/x.png", None) == "redacted/in/x.png"
     assert layout.requested_target("archive/2023/x.png", "redacted/a/x.png") == "redacted/a/x.png"
+
+
+def test_given_codes_and_faces_on_the_object_or_the_request_then_they_are_options_that_parse() -> None:
+    from image_anonymizer.errors import InvalidRequest
+    from image_anonymizer.object_worker import _metadata_options
+    from image_anonymizer.service import Options
+
+    options = _metadata_options({"codes": "all", "faces": "false", "fill-color": "red"})
+    assert options == {"codes": "all", "faces": "false", "fill_color": "red"}
+    parsed = Options.parse(**options)
+    assert (parsed.codes, parsed.faces) == ("all", False)
+    body = json.dumps({"bucket": "b", "key": "drop/x.png", "options": {"codes": "none", "faces": False}})
+    (request,) = list(requests_from_message(body))
+    assert request.options == {"codes": "none", "faces": "False"}
+    assert (Options.parse(**request.options).codes, Options.parse(**request.options).faces) == ("none", False)
+    with pytest.raises(InvalidRequest, match="codes"):
+        Options.parse(**_metadata_options({"codes": "qr-only"}))

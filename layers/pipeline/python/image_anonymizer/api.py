@@ -140,6 +140,8 @@ def _options(
     allow_list: object = None,
     deny_list: object = None,
     include_words: str | None = None,
+    codes: str | None = None,
+    faces: bool | str | None = None,
 ) -> Options:
     return Options.parse(
         language=language,
@@ -152,6 +154,8 @@ def _options(
         allow_list=allow_list,
         deny_list=deny_list,
         include_words=include_words,
+        codes=codes,
+        faces=faces,
     )
 
 
@@ -179,6 +183,8 @@ def analyze_image(
     allow_list: schemas.AllowList = None,
     deny_list: schemas.DenyList = None,
     include_words: schemas.IncludeWords = "true",
+    codes: schemas.Codes = None,
+    faces: schemas.Faces = None,
 ) -> dict[str, Any]:
     options = _options(
         language,
@@ -191,6 +197,8 @@ def analyze_image(
         allow_list,
         deny_list,
         include_words=include_words,
+        codes=codes,
+        faces=faces,
     )
     started = time.perf_counter()
     analysis = anonymizer.analyze(_checked_bytes(image), options)
@@ -211,6 +219,8 @@ def redact_image(
     exclude_entities: schemas.ExcludedNames = None,
     allow_list: schemas.AllowList = None,
     deny_list: schemas.DenyList = None,
+    codes: schemas.Codes = None,
+    faces: schemas.Faces = None,
 ):
     # Deliberately unannotated: Powertools validates an annotated return value, and
     # would try to serialise the image bytes as JSON.
@@ -224,6 +234,8 @@ def redact_image(
         exclude_entities,
         allow_list,
         deny_list,
+        codes=codes,
+        faces=faces,
     )
     started = time.perf_counter()
     result = anonymizer.redact(_checked_bytes(image), options)
@@ -259,6 +271,8 @@ def create_upload(request: schemas.UploadRequest):
         request.exclude_entities,
         request.allow_list,
         request.deny_list,
+        codes=request.codes,
+        faces=request.faces,
     )
     plan = plans.plan_for(app.current_event.request_context.identity.api_key_id)
     chosen = {
@@ -266,6 +280,8 @@ def create_upload(request: schemas.UploadRequest):
         "score_threshold": str(options.score_threshold),
         "fill_color": options.fill_color,
         "ocr_mode": options.ocr_mode,
+        "codes": options.codes,
+        "faces": str(options.faces).lower(),
     }
     if options.entities:
         chosen["entities"] = ",".join(sorted(options.entities))

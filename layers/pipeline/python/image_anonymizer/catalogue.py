@@ -70,6 +70,16 @@ NATIONAL_ENTITIES: dict[str, str] = {
     "DE_PASSPORT": "de",
     "DE_SOCIAL_SECURITY": "de",
 }
+# What no OCR reads, found on the pixels (``visual``): looked for by default, and named
+# in ``entities``/``exclude_entities`` like the text types. The text detector never
+# sees them.
+VISUAL_ENTITIES: dict[str, str] = {
+    "FACE": "A person's face in a photograph (the box covers the head); option faces",
+    "CODE": (
+        "A QR code, Data Matrix, PDF417, Aztec or 1-D barcode; option codes: pii (default) "
+        "covers one whose payload holds PII, all every code, none no code"
+    ),
+}
 DEFAULT_SCORE_THRESHOLD = 0.3
 # What a request that names no types gets: the whole catalogue, as the contract says.
 # DATE_TIME included: a date tied to a person is an identifier under HIPAA Safe Harbor
@@ -88,8 +98,13 @@ def describe() -> list[dict[str, object]]:
     and whether ``entities``/``exclude_entities`` may name it. Last, ``DENY_LIST``: what a
     request's ``deny_list`` covers, reported under that type; not a type to ask for."""
     return [
-        {"entity_type": k, "description": v, "default": k in DEFAULT_ENTITIES, "requestable": True}
-        for k, v in ENTITY_CATALOGUE.items()
+        {
+            "entity_type": k,
+            "description": v,
+            "default": k in DEFAULT_ENTITIES or k in VISUAL_ENTITIES,
+            "requestable": True,
+        }
+        for k, v in {**ENTITY_CATALOGUE, **VISUAL_ENTITIES}.items()
     ] + [
         {
             "entity_type": DENY_LIST,
@@ -107,10 +122,10 @@ def validate_entities(entities: Iterable[str] | None) -> frozenset[str] | None:
     wanted = frozenset(e.strip().upper() for e in entities if e and e.strip())
     if not wanted:
         return None
-    unknown = sorted(wanted - ENTITY_CATALOGUE.keys())
+    unknown = sorted(wanted - ENTITY_CATALOGUE.keys() - VISUAL_ENTITIES.keys())
     if unknown:
         raise UnknownEntityType(
             f"Unknown entity type(s): {', '.join(u[:40] for u in unknown[:5])}. "
-            f"Valid types: {', '.join(ENTITY_CATALOGUE)}."
+            f"Valid types: {', '.join([*ENTITY_CATALOGUE, *VISUAL_ENTITIES])}."
         )
     return wanted

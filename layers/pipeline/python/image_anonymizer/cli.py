@@ -145,6 +145,19 @@ def _add_detection_options(parser: argparse.ArgumentParser) -> None:
         help="a word or phrase always covered, as DENY_LIST (repeatable)",
     )
     parser.add_argument(
+        "--codes",
+        default="pii",
+        choices=("pii", "all", "none"),
+        help="QR codes and barcodes: pii (default) covers one whose payload holds PII, "
+        "all every code, none no code (reported as CODE, never with its payload)",
+    )
+    parser.add_argument(
+        "--faces",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="cover faces in photographs, reported as FACE (default: on)",
+    )
+    parser.add_argument(
         "--deny-list-file", type=Path, default=None, metavar="FILE", help="denied words, one per line"
     )
 
@@ -182,6 +195,8 @@ def _options(args: argparse.Namespace) -> object:
         allow_list=[*args.allow, *_list_file(args.allow_list_file)],
         deny_list=[*args.deny, *_list_file(args.deny_list_file)],
         include_words=getattr(args, "include_words", None),
+        codes=args.codes,
+        faces=args.faces,
     )
 
 

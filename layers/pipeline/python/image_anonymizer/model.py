@@ -68,6 +68,12 @@ class Finding:
     end: int
     boxes: tuple[Box, ...]
     recognizer: str = ""
+    # Visual findings: ``source`` is "code" or "face" ("" for text); a code's
+    # ``symbology`` and the types found in its payload (its ``text`` is the symbology,
+    # never the payload).
+    source: str = ""
+    symbology: str = ""
+    payload_types: tuple[str, ...] = ()
 
     @property
     def bbox(self) -> Box:

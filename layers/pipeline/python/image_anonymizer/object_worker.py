@@ -38,6 +38,8 @@ _OPTION_NAMES = (
     "exclude_entities",
     "allow_list",
     "deny_list",
+    "codes",
+    "faces",
 )
 # Not a redaction option: whether the findings JSON keeps the text read (PII at rest).
 STORE_TEXT = "store_text"
@@ -427,7 +429,7 @@ class ObjectWorker:
 
 def _metadata_options(metadata: dict[str, str]) -> dict[str, str]:
     """Options riding on the object: x-amz-meta-fill-color, -entities, -language,
-    -score-threshold, -ocr-mode, -verify, -exclude-entities, -store-text, and -allow-list
+    -score-threshold, -ocr-mode, -verify, -exclude-entities, -codes, -faces, -store-text, and -allow-list
     and -deny-list as JSON arrays (S3 allows 2 KB of user metadata in all, US-ASCII)."""
     options = {}
     for name in _ACCEPTED_NAMES:

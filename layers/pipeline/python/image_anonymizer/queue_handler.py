@@ -62,6 +62,8 @@ class WorkerSettings:
                 "score_threshold": os.environ.get("DEFAULT_SCORE_THRESHOLD", ""),
                 "ocr_mode": os.environ.get("DEFAULT_OCR_MODE", ""),
                 "verify": os.environ.get("DEFAULT_VERIFY", ""),
+                "codes": os.environ.get("DEFAULT_CODES", ""),
+                "faces": os.environ.get("DEFAULT_FACES", ""),
             },
         )
 

@@ -23,6 +23,7 @@ from .formats import SUPPORTED_FORMATS, SUPPORTED_NAMES
 from .ocr import OCR_MODES
 from .plans import MB, PLAN_LIMITS
 from .redaction import DEFAULT_FILL, FILL_COLORS
+from .visual import CODES_MODES
 
 JSON = "application/json"
 _FLAG = ["true", "false"]
@@ -96,6 +97,11 @@ _DENY_HELP = (
     "reported as DENY_LIST: repeat the field, or one value as a JSON array or one entry per line"
 )
 _WORDS_HELP = "true (default)|false: list every word read, with its box, confidence (0-100), language, page"
+_CODES_HELP = (
+    "pii (default): cover a QR code or barcode whose payload holds PII; all: every code; "
+    "none: no code. Reported as CODE with its symbology and the payload's types, never the payload"
+)
+_FACES_HELP = "true (default)|false: cover faces in photographs, reported as FACE"
 _VERIFY_HELP = (
     "true|false (also 1/0, yes/no, on/off): read the redacted image again and cover what is "
     "still found (default: true in thorough mode, false in fast mode)"
@@ -113,6 +119,8 @@ Verify = Annotated[str | None, _optional(_VERIFY_HELP, type="string", enum=_FLAG
 AllowList = Annotated[list[str] | str | None, _phrases(_ALLOW_HELP)]
 DenyList = Annotated[list[str] | str | None, _phrases(_DENY_HELP)]
 IncludeWords = Annotated[str, Form(description=_WORDS_HELP, json_schema_extra={"enum": _FLAG})]
+Codes = Annotated[str | None, _optional(_CODES_HELP, type="string", enum=list(CODES_MODES))]
+Faces = Annotated[str | None, _optional(_FACES_HELP, type="string", enum=_FLAG)]
 
 DEFAULT_LANGUAGE = "en"
 DEFAULT_THRESHOLD = DEFAULT_SCORE_THRESHOLD
@@ -135,6 +143,8 @@ class UploadRequest(BaseModel):
     # Any items: a non-string entry is refused by Options.parse with its own message.
     allow_list: list[Any] | str | None = Field(default=None, description=_ALLOW_HELP)
     deny_list: list[Any] | str | None = Field(default=None, description=_DENY_HELP)
+    codes: str | None = Field(default=None, description=_CODES_HELP)
+    faces: bool | str | None = Field(default=None, description=_FACES_HELP)
     # Stores each finding's text and the OCR text in the findings JSON: PII at rest.
     store_text: bool | str | None = Field(
         default=None, description="true: the findings JSON keeps each finding's text and the OCR text"
@@ -181,7 +191,10 @@ class Entity(BaseModel):
     bbox: Box = Field(description="The box around every box of the finding")
     boxes: list[Box] = Field(description="One box per line the finding spans")
     page: int
-    source: str = Field(json_schema_extra={"enum": ["analysis", "verification"]})
+    source: str = Field(
+        description="analysis or verification for text; code or face for a visual finding",
+        json_schema_extra={"enum": ["analysis", "verification", "code", "face"]},
+    )
 
 
 class Dimensions(BaseModel):

@@ -16,8 +16,8 @@ from typing import Any, TypeVar
 
 from PIL import Image
 
-from . import catalogue, formats, mapping, ocr, redaction, request_lists
-from .catalogue import DEFAULT_SCORE_THRESHOLD, validate_entities
+from . import catalogue, formats, mapping, ocr, redaction, request_lists, visual
+from .catalogue import DEFAULT_SCORE_THRESHOLD, VISUAL_ENTITIES, validate_entities
 from .config import Settings
 from .detection import Detection, Detector
 from .errors import (
@@ -59,15 +59,37 @@ class Options:
     allow_list: tuple[str, ...] = ()
     deny_list: tuple[str, ...] = ()
     include_words: bool = True
+    codes: visual.CodesMode = "pii"
+    faces: bool = True
 
     @property
     def detected_entities(self) -> frozenset[str] | None:
-        """The types the detector looks for: ``entities`` (or the defaults) minus
-        ``exclude_entities``; ``None`` means the detector's defaults, and an empty set
-        means none at all."""
+        """The types the text detector looks for: ``entities`` (or the defaults) minus
+        ``exclude_entities``, without the visual types (``FACE``, ``CODE``); ``None``
+        means the detector's defaults, and an empty set means none at all (as when
+        ``entities`` names visual types only)."""
+        text = None if self.entities is None else self.entities - VISUAL_ENTITIES.keys()
         if not self.exclude_entities:
-            return self.entities
-        return (self.entities or catalogue.DEFAULT_ENTITIES) - self.exclude_entities
+            return text
+        return (catalogue.DEFAULT_ENTITIES if text is None else text) - self.exclude_entities
+
+    def looks_for(self, visual_type: str) -> bool:
+        """Whether ``FACE`` or ``CODE`` is looked for: its option (``faces``, ``codes``)
+        allows it, and ``entities`` is the default or names it, and
+        ``exclude_entities`` does not."""
+        allowed = self.faces if visual_type == visual.FACE else self.codes != "none"
+        named = self.entities is None or visual_type in self.entities
+        return allowed and named and visual_type not in (self.exclude_entities or frozenset())
+
+    @property
+    def payload_entities(self) -> frozenset[str] | None:
+        """The types a code's payload is searched for: the text types asked for, or the
+        defaults (less those excluded) when ``entities`` names visual types only."""
+        wanted = self.asked_entities
+        visual_only = self.entities is not None and not self.entities - VISUAL_ENTITIES.keys()
+        if wanted is not None and not wanted and visual_only:
+            return catalogue.DEFAULT_ENTITIES - (self.exclude_entities or frozenset())
+        return wanted
 
     @property
     def asked_entities(self) -> frozenset[str] | None:
@@ -99,11 +121,14 @@ class Options:
         allow_list: object = None,
         deny_list: object = None,
         include_words: bool | str | None = None,
+        codes: str | None = None,
+        faces: bool | str | None = None,
     ) -> Options:
         """Validate raw request values; every bad one raises ``InvalidRequest``.
 
         ``entities`` and ``exclude_entities``: comma-separated, a JSON array, or a
         sequence. ``allow_list`` and ``deny_list``: as ``request_lists.parse_list`` reads them.
+        ``codes``: pii (default), all or none; ``faces``: true (default) or false.
         """
         return cls(
             language=parse_language(language),
@@ -116,6 +141,8 @@ class Options:
             allow_list=request_lists.parse_list(allow_list, "allow_list"),
             deny_list=request_lists.parse_list(deny_list, "deny_list"),
             include_words=parse_flag(include_words, "include_words") is not False,
+            codes=visual.parse_codes(codes),
+            faces=parse_flag(faces, "faces") is not False,
         )
 
 
@@ -187,7 +214,13 @@ class Analysis:
                     "bbox": f.bbox.to_dict(),
                     "boxes": [b.to_dict() for b in f.boxes],
                     "page": page.index,
-                    "source": source,
+                    # A face or a code says so, whichever pass found it.
+                    "source": f.source or source,
+                    **(
+                        {"symbology": f.symbology, "payload_types": list(f.payload_types)}
+                        if f.source == "code"
+                        else {}
+                    ),
                 }
                 for page in self.pages
                 for source, found in (("analysis", page.findings), ("verification", page.added))
@@ -324,6 +357,8 @@ class ImageAnonymizer:
         detector: Detector | None = None,
         second_ocr_engine: ocr.OcrEngine | None = None,
         language_detector: LanguageDetector | None = None,
+        code_reader: visual.CodeReader | None = None,
+        face_detector: visual.FaceDetector | None = None,
     ) -> None:
         self.settings = settings or Settings.from_env()
         self.ocr_engine = ocr_engine or ocr.build_engine(self.settings.ocr_engine, self.settings.tessdata_dir)
@@ -331,6 +366,8 @@ class ImageAnonymizer:
         # Thorough mode's second engine; its models load on first use (or in warm_up).
         self.second_ocr_engine = second_ocr_engine or ocr.RapidOcrEngine()
         self.language_detector = language_detector or LanguageDetector(self.settings.tessdata_dir)
+        self.code_reader = code_reader or visual.ZxingCodeReader()
+        self.face_detector = face_detector or visual.HaarFaceDetector()
 
     def warm_up(self, ocr_mode: ocr.OcrMode = "thorough") -> None:
         """Get ready to answer: load the model and Tesseract now, at cold start.
@@ -345,6 +382,10 @@ class ImageAnonymizer:
         self.detector.warm_up(english.primary)
         blank = Image.new("L", (64, 32), 255)
         self.ocr_engine.read(blank, english)
+        self.code_reader.read(blank)
+        warm_faces = getattr(self.face_detector, "warm_up", None)
+        if callable(warm_faces):
+            warm_faces()
         if ocr_mode == "thorough" and not isinstance(self.second_ocr_engine, WarmingEngine):
             self.second_ocr_engine = WarmingEngine(self.second_ocr_engine, blank, english)
 
@@ -410,6 +451,7 @@ class ImageAnonymizer:
             text = mapping.layout_text(words)
             findings = self._findings(text, page, options)
             timings["detection"] += time.perf_counter() - started
+            findings += self._visual_findings(page, options, timings)
             confidence = round(sum(w.confidence for w in words) / len(words), 1) if words else 0.0
             pages.append(
                 PageAnalysis(
@@ -502,6 +544,73 @@ class ImageAnonymizer:
                 )
         return findings
 
+    def _visual_findings(
+        self, page: Image.Image, options: Options, timings: dict[str, float] | None = None
+    ) -> list[Finding]:
+        """Faces (each box padded to the head) and codes on the page pixels. A code is
+        a finding under ``codes=all``, or under ``codes=pii`` when its payload holds a
+        type asked for; its text is its symbology, and the payload goes no further
+        than ``_payload_types``."""
+        found: list[Finding] = []
+        faces, codes = options.looks_for(visual.FACE), options.looks_for(visual.CODE)
+        started = time.perf_counter()
+        if faces or codes:
+            page = page if page.mode == "L" else page.convert("L")  # once, for both
+        if faces:  # the conversion is timed with the first step
+            for face in self.face_detector.detect(page):
+                box = visual.head_box(face, page.width, page.height)
+                found.append(
+                    Finding(
+                        visual.FACE,
+                        "",
+                        visual.FACE_SCORE,
+                        0,
+                        0,
+                        (box,),
+                        type(self.face_detector).__name__,
+                        source=visual.VISUAL_SOURCES[visual.FACE],
+                    )
+                )
+            if timings is not None:
+                timings["faces"] = timings.get("faces", 0.0) + time.perf_counter() - started
+        if codes:
+            started = started if not faces else time.perf_counter()
+            for code in self.code_reader.read(page):
+                types = self._payload_types(code.payload, options)
+                if options.codes == "all" or types:
+                    found.append(
+                        Finding(
+                            visual.CODE,
+                            code.symbology,
+                            visual.CODE_SCORE,
+                            0,
+                            0,
+                            (code.box,),
+                            type(self.code_reader).__name__,
+                            source=visual.VISUAL_SOURCES[visual.CODE],
+                            symbology=code.symbology,
+                            payload_types=types,
+                        )
+                    )
+            if timings is not None:
+                timings["codes"] = timings.get("codes", 0.0) + time.perf_counter() - started
+        return found
+
+    def _payload_types(self, payload: str, options: Options) -> tuple[str, ...]:
+        """The types found in a code's payload, with the request's types, threshold,
+        exclusions and allow list; ``DENY_LIST`` when a denied phrase is in it."""
+        wanted = options.payload_entities
+        excluded = options.exclude_entities or frozenset()
+        types: set[str] = set()
+        if wanted is None or wanted:
+            for d in self.detector.detect(payload, options.language.primary, wanted, options.score_threshold):
+                allowed = request_lists.is_allowed(payload[d.start : d.end], options.allow_list)
+                if d.entity_type not in excluded and not allowed:
+                    types.add(d.entity_type)
+        if request_lists.deny_spans(payload, options.deny_list):
+            types.add(request_lists.DENY_LIST)
+        return tuple(sorted(types))
+
     def _redact(self, decoded: formats.DecodedImage, options: Options) -> Redaction:
         analysis = self._analyze(decoded, options)
         options = replace(options, language=analysis.language)  # auto's choice, to verify with
@@ -515,7 +624,8 @@ class ImageAnonymizer:
             image = redaction.redact_page(page, painted, options.fill_color, palette)
             if options.verifies:
                 began = time.perf_counter()
-                image, added, outcome = self._verify(page, image, painted, options, palette)
+                visual_found = any(f.source for f in found.findings)
+                image, added, outcome = self._verify(page, image, painted, options, palette, visual_found)
                 verifying += time.perf_counter() - began
                 checked.append((replace(found, added=added), outcome))
             redacted.append(image)
@@ -537,11 +647,16 @@ class ImageAnonymizer:
         painted: list[Box],
         options: Options,
         palette: bool,
+        visual_found: bool = False,
     ) -> tuple[Image.Image, tuple[Finding, ...], Verification]:
         """Read the redacted page again (one fast Tesseract pass, in memory, over its
         ``readable_view``) with the same detector and options; cover whatever is found
         that is not already under the paint, and read once more after each covering
-        pass. Up to ``MAX_PASSES`` passes may cover; if the reading after the last of
+        pass. When the analysis covered a face or a code, faces are looked for and codes
+        read again on the redacted page itself: one still found outside the paint (a
+        code that still decodes) is covered the same way. A page where none was found
+        is not searched again: painting boxes adds no face and no code.
+        Up to ``MAX_PASSES`` passes may cover; if the reading after the last of
         them still finds something, fail closed: ``VerificationFailed``, no image.
         Returns the page as it will be encoded, the findings added, and the outcome."""
         painted = list(painted)
@@ -561,6 +676,12 @@ class ImageAnonymizer:
                     for i in mapping.words_in_span(text, finding.start, finding.end)
                 )
             ]
+            if visual_found:
+                new += [
+                    finding
+                    for finding in self._visual_findings(redacted, options)
+                    if not is_painted(finding.bbox, painted)
+                ]
             if not new:
                 break
             if covering == MAX_PASSES:
