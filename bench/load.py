@@ -22,18 +22,14 @@ import http.client
 import json
 import os
 import platform
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -44,6 +40,7 @@ for path in (ROOT, ROOT / "layers" / "pipeline" / "python", BENCH):
 from sections import write_section  # noqa: E402
 
 from tests.rendering import EMAIL, PHONE, encode, render, tokens  # noqa: E402
+from tests.servers import serve  # noqa: E402
 
 START, END = "<!-- load: bench/load.py -->", "<!-- /load -->"
 API_KEY = "load-test-key"
@@ -74,50 +71,6 @@ def multipart(name: str, content_type: str, data: bytes) -> tuple[bytes, str]:
         f"Content-Type: {content_type}\r\n\r\n"
     ).encode()
     return head + data + f"\r\n--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@contextmanager
-def served(workers: int, log: IO[bytes]) -> Iterator[int]:
-    """``image-anonymizer serve`` on 127.0.0.1 until the block ends; yields its port."""
-    port = free_port()
-    env = dict(os.environ, OMP_THREAD_LIMIT=os.environ.get("OMP_THREAD_LIMIT", "1"))
-    env["PYTHONPATH"] = os.pathsep.join(
-        [str(ROOT / "layers" / "pipeline" / "python"), *filter(None, [env.get("PYTHONPATH")])]
-    )
-    env.pop("PLAN_BY_API_KEY_ID", None)
-    command = [sys.executable, "-m", "image_anonymizer.cli", "serve", "--host", "127.0.0.1"]
-    command += ["--port", str(port), "--api-key", API_KEY, "--workers", str(workers)]
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if process.poll() is not None:
-                raise RuntimeError(f"the server exited with {process.returncode} before answering")
-            try:
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-                connection.request("GET", "/health")
-                if connection.getresponse().status == 200:
-                    connection.close()
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise RuntimeError("the server did not answer GET /health within 120 s")
-            time.sleep(0.25)
-        yield port
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @dataclass
@@ -189,28 +142,36 @@ def _found(endpoint: str, response: http.client.HTTPResponse, answer: bytes) -> 
     return {"EMAIL_ADDRESS", "PHONE_NUMBER"} <= types
 
 
+def _load(
+    port: int, duration: float, clients: int, uploads: list[tuple[str, str, bytes]], tally: Tally
+) -> float:
+    """``clients`` threads posting to the server for ``duration`` seconds; their wall time."""
+    stop = time.monotonic() + duration
+
+    def client(index: int) -> None:
+        turn = index
+        while time.monotonic() < stop:
+            one_request(port, ENDPOINTS[turn % 2], uploads[(turn // 2) % 2], tally)
+            turn += 1
+
+    threads = [threading.Thread(target=client, args=(i,), name=f"client-{i}") for i in range(clients)]
+    began = time.monotonic()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.monotonic() - began
+
+
 def run(duration: float, clients: int, workers: int | None = None, size: str = "page") -> dict[str, object]:
     """Serve, load for ``duration`` seconds with ``clients`` threads, and return the figures."""
     uploads = images(size)
     tally = Tally()
-    with tempfile.TemporaryFile() as log, served(workers or clients, log) as port:
-        stop = time.monotonic() + duration
-
-        def client(index: int) -> None:
-            turn = index
-            while time.monotonic() < stop:
-                one_request(port, ENDPOINTS[turn % 2], uploads[(turn // 2) % 2], tally)
-                turn += 1
-
-        threads = [threading.Thread(target=client, args=(i,), name=f"client-{i}") for i in range(clients)]
-        began = time.monotonic()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        wall = time.monotonic() - began
-        log.seek(0)
-        server_log = log.read().decode(errors="replace")
+    with tempfile.TemporaryDirectory() as work:
+        log = Path(work) / "serve.log"
+        with serve(["--api-key", API_KEY, "--workers", str(workers or clients)], log, 120) as url:
+            wall = _load(int(url.rsplit(":", 1)[1]), duration, clients, uploads, tally)
+        server_log = log.read_text(errors="replace")
     every = sorted(t for values in tally.latencies.values() for t in values)
     return {
         "duration_s": duration,

@@ -7,25 +7,20 @@ The server runs as a subprocess, as a developer runs it; requests go through
 from __future__ import annotations
 
 import json
-import os
 import socket
-import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from PIL import Image
 
 from tests.rendering import EMAIL, PHONE, Word, assert_redacted, decode, encode, render, tokens
+from tests.servers import serve
 
-ROOT = Path(__file__).resolve().parents[2]
-CLI = Path(sys.executable).parent / "image-anonymizer"
 API_KEY = "testkey"
 LINES = [
     tokens(f"Contact: {EMAIL}", [EMAIL]),
@@ -55,50 +50,11 @@ class Reply:
         return data
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
-def base_url() -> Iterator[str]:
-    port = _free_port()
-    env = dict(os.environ, OMP_THREAD_LIMIT="1")
-    env.pop("PLAN_BY_API_KEY_ID", None)
-    process = subprocess.Popen(
-        [str(CLI), "serve", "--port", str(port), "--api-key", API_KEY, "--plan", "basic"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                output = process.stdout.read().decode(errors="replace") if process.stdout else ""
-                pytest.fail(f"the server exited with {process.returncode}: {output[-2000:]}")
-            try:
-                if request("GET", f"{url}/health").status == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("the server did not answer GET /health within 60 s")
-            time.sleep(0.25)
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    log = tmp_path_factory.mktemp("serve") / "serve.log"
+    with serve(["--api-key", API_KEY, "--plan", "basic"], log) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if process.stdout:
-            process.stdout.close()
 
 
 def request(method: str, url: str, body: bytes | None = None, headers: dict[str, str] | None = None) -> Reply:

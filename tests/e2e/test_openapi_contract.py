@@ -14,7 +14,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -29,8 +28,9 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tests.e2e.schemathesis_hooks import no_server_error_but_not_configured
-from tests.e2e.test_http import API_KEY, CLI, RED, ROOT, _free_port, request, sample
+from tests.e2e.test_http import API_KEY, RED, request, sample
 from tests.rendering import assert_redacted, decode
+from tests.servers import ROOT, serve
 
 pytestmark = pytest.mark.slow
 
@@ -47,42 +47,9 @@ CHECKS = [
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """``serve`` with a key, its output in a file: hundreds of requests would fill a pipe
-    nobody reads, and the server would stall writing its log."""
-    port = _free_port()
-    env = dict(os.environ, OMP_THREAD_LIMIT="1")
-    env.pop("PLAN_BY_API_KEY_ID", None)
     log = tmp_path_factory.mktemp("serve") / "serve.log"
-    with log.open("wb") as output:
-        process = subprocess.Popen(
-            [str(CLI), "serve", "--port", str(port), "--api-key", API_KEY, "--plan", "basic"],
-            cwd=ROOT,
-            env=env,
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"the server exited with {process.returncode}: {log.read_text()[-2000:]}")
-            try:
-                if request("GET", f"{url}/health").status == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail("the server did not answer GET /health within 60 s")
-            time.sleep(0.25)
+    with serve(["--api-key", API_KEY, "--plan", "basic"], log) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def test_given_generated_requests_then_every_answer_is_one_the_document_lists(

@@ -14,11 +14,6 @@ from __future__ import annotations
 import base64
 import io
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -28,9 +23,8 @@ from PIL import Image
 from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
 
 from tests.rendering import EMAIL, PHONE, assert_redacted, decode, encode, render, tokens
+from tests.servers import ROOT, serve
 
-ROOT = Path(__file__).resolve().parents[2]
-CLI = Path(sys.executable).parent / "image-anonymizer"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--headless",
@@ -57,53 +51,11 @@ RED = (255, 0, 0)
 SLOW_MS = 120_000
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def _answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=5) as response:
-            return bool(response.status == 200)
-    except OSError:
-        return False
-
-
 @pytest.fixture(scope="module")
-def base_url() -> Iterator[str]:
-    port = _free_port()
-    env = dict(os.environ, OMP_THREAD_LIMIT="1")
-    env.pop("PLAN_BY_API_KEY_ID", None)
-    process = subprocess.Popen(
-        [str(CLI), "serve", "--port", str(port), "--api-key", API_KEY, "--plan", "basic"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while not _answers(f"{url}/health"):
-            if process.poll() is not None:
-                output = process.stdout.read().decode(errors="replace") if process.stdout else ""
-                pytest.fail(f"the server exited with {process.returncode}: {output[-2000:]}")
-            if time.monotonic() > deadline:
-                pytest.fail("the server did not answer GET /health within 60 s")
-            time.sleep(0.25)
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    log = tmp_path_factory.mktemp("serve") / "serve.log"
+    with serve(["--api-key", API_KEY, "--plan", "basic"], log) as url:
         yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if process.stdout:
-            process.stdout.close()
 
 
 @pytest.fixture(scope="module")
