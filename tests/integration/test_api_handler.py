@@ -9,14 +9,12 @@ from __future__ import annotations
 
 import base64
 import contextlib
-import importlib.util
 import json
 import logging
 import struct
 import sys
 import zlib
 from collections.abc import Iterator
-from types import ModuleType
 from typing import Any
 
 import pytest
@@ -25,7 +23,7 @@ from image_anonymizer import api
 from image_anonymizer.catalogue import DEFAULT_ENTITIES, national_elsewhere
 from image_anonymizer.local_server import LocalContext, build_event
 from image_anonymizer.plans import PlanResolver
-from tests.conftest import EVENTS, load_event
+from tests.conftest import EVENTS, event_builder, header, load_event
 from tests.rendering import assert_redacted, coverage, decode, encode
 
 # GET and error responses publish no metrics; Powertools warns about each.
@@ -36,15 +34,7 @@ RED = (255, 0, 0)
 BLACK = (0, 0, 0)
 
 
-def _load_generator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("build_events", EVENTS / "build_events.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-gen = _load_generator()
+gen = event_builder()
 
 EVENT_STATUS = {
     "analyze-image.json": 200,
@@ -71,17 +61,6 @@ ERROR_CODES = {
 def invoke(event: dict[str, Any]) -> dict[str, Any]:
     response: dict[str, Any] = api.lambda_handler(event, LocalContext())
     return response
-
-
-def header(response: dict[str, Any], name: str) -> str | None:
-    """A response header, from ``headers`` or ``multiValueHeaders``, case-insensitively."""
-    for key, value in (response.get("headers") or {}).items():
-        if key.lower() == name.lower():
-            return str(value)
-    for key, values in (response.get("multiValueHeaders") or {}).items():
-        if key.lower() == name.lower():
-            return ",".join(values)
-    return None
 
 
 def json_body(response: dict[str, Any]) -> dict[str, Any]:

@@ -18,14 +18,12 @@ a generous per-example deadline and an alarm per test turn a hang into a failure
 from __future__ import annotations
 
 import base64
-import importlib.util
 import io
 import json
 import signal
 from collections import Counter
 from collections.abc import Iterator
 from datetime import timedelta
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -38,7 +36,7 @@ from image_anonymizer.errors import AnonymizerError, UnprocessableImage
 from image_anonymizer.local_server import LocalContext
 from image_anonymizer.service import ImageAnonymizer, Options
 from tests import fuzzing
-from tests.conftest import EVENTS
+from tests.conftest import event_builder, header
 from tests.rendering import coverage
 
 pytestmark = pytest.mark.filterwarnings(
@@ -265,27 +263,9 @@ def test_given_corruption_the_decoder_raises_oddly_on_then_422(data: bytes) -> N
 # ---------------------------------------------------------------- the same through the Lambda handler
 
 
-def _event_builder() -> Any:
-    spec = importlib.util.spec_from_file_location("build_events", EVENTS / "build_events.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-def _header(response: dict[str, Any], name: str) -> str | None:
-    for key, value in (response.get("headers") or {}).items():
-        if key.lower() == name.lower():
-            return str(value)
-    for key, values in (response.get("multiValueHeaders") or {}).items():
-        if key.lower() == name.lower():
-            return ",".join(values)
-    return None
-
-
 @pytest.mark.slow
 def test_given_mutated_uploads_through_the_lambda_handler_then_200_or_4xx(bounded: None) -> None:
-    builder = _event_builder()
+    builder = event_builder()
     statuses: Counter[int] = Counter()
 
     @settings(FUZZ_SETTINGS, max_examples=LAMBDA_EXAMPLES)
@@ -301,7 +281,7 @@ def test_given_mutated_uploads_through_the_lambda_handler_then_200_or_4xx(bounde
         if status != 200:
             body = json.loads(response["body"])
             assert set(body) == {"error", "message"} and "Traceback" not in body["message"]
-        elif path == "redact" and int(_header(response, "X-Redacted-Entities") or 0):
+        elif path == "redact" and int(header(response, "X-Redacted-Entities") or 0):
             assert base64.b64decode(response["body"]) != data, "PII found, the upload came back"
         statuses[status] += 1
 

@@ -3,27 +3,17 @@ call the API function's policy allows (tests/integration/test_template.py checks
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import boto3
 import pytest
-from moto import mock_aws
 
 from image_anonymizer.plans import _usage_plan_lookup
 
 
 @pytest.fixture
-def apigateway(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "us-east-1",
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    with mock_aws():
-        yield boto3.client("apigateway")
+def apigateway(fake_aws: None) -> Any:
+    return boto3.client("apigateway")
 
 
 def _plan_with_key(client: Any, plan: str) -> str:
