@@ -40,7 +40,7 @@ STAGES: list[tuple[str, str, str]] = [
     ("Tesseract reads (every pass)", "image_anonymizer.ocr_engines", "TesserocrEngine.read"),
     ("RapidOCR text detection", "rapidocr.ch_ppocr_det.main", "TextDetector.__call__"),
     ("RapidOCR recognition", "rapidocr.ch_ppocr_rec.main", "TextRecognizer.__call__"),
-    ("detection (Presidio, spaCy, recognisers)", "image_anonymizer.detection.detector", "Detector.detect"),
+    ("detection (Presidio, spaCy, recognisers)", "image_anonymizer.detection.detector", "PresidioDetector.detect"),
     (
         "faces (OpenCV cascades on photograph-like regions)",
         "image_anonymizer.visual",

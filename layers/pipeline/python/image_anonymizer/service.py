@@ -19,7 +19,7 @@ from PIL import Image
 from . import catalogue, formats, mapping, ocr, redaction, request_lists, visual
 from .catalogue import DEFAULT_SCORE_THRESHOLD, VISUAL_ENTITIES, validate_entities
 from .config import Settings
-from .detection import Detection, Detector
+from .detection import Detection, PresidioDetector
 from .errors import (
     AnonymizerError,
     InvalidRequest,
@@ -30,6 +30,7 @@ from .errors import (
 from .language_detection import LanguageDetection, LanguageDetector
 from .languages import TESSERACT_TO_ISO, LanguageSpec, parse_language, require_installed
 from .model import Box, Finding, OcrWord
+from .ports import Detector
 from .verification import (
     MAX_PASSES,
     SKIPPED,
@@ -362,9 +363,9 @@ class ImageAnonymizer:
     ) -> None:
         self.settings = settings or Settings.from_env()
         self.ocr_engine = ocr_engine or ocr.build_engine(self.settings.ocr_engine, self.settings.tessdata_dir)
-        self.detector = detector or Detector(self.settings.spacy_model_en)
+        self.detector = detector or PresidioDetector(self.settings.spacy_model_en)
         # Thorough mode's second engine; its models load on first use (or in warm_up).
-        self.second_ocr_engine = second_ocr_engine or ocr.RapidOcrEngine()
+        self.second_ocr_engine = second_ocr_engine or ocr.RapidOcrEngine(self.settings.ocr_workers)
         self.language_detector = language_detector or LanguageDetector(self.settings.tessdata_dir)
         self.code_reader = code_reader or visual.ZxingCodeReader()
         self.face_detector = face_detector or visual.HaarFaceDetector()
@@ -444,7 +445,12 @@ class ImageAnonymizer:
         for index, page in enumerate(decoded.pages):
             started = time.perf_counter()
             words = ocr.read_page(
-                self.ocr_engine, page, options.language, options.ocr_mode, self.second_ocr_engine
+                self.ocr_engine,
+                page,
+                options.language,
+                options.ocr_mode,
+                self.second_ocr_engine,
+                self.settings.ocr_workers,
             )
             timings["ocr"] += time.perf_counter() - started
             started = time.perf_counter()
@@ -665,7 +671,9 @@ class ImageAnonymizer:
         while True:
             passes += 1
             view = readable_view(page, painted)
-            words = ocr.read_page(self.ocr_engine, view, options.language, "fast")
+            words = ocr.read_page(
+                self.ocr_engine, view, options.language, "fast", workers=self.settings.ocr_workers
+            )
             text = mapping.layout_text(words, holes=painted)
             new = [
                 finding

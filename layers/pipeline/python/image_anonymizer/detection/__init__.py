@@ -2,7 +2,7 @@
 recognizers OCR'd documents need that Presidio lacks (DATE_OF_BIRTH, AGE,
 DOMAIN_NAME) and the ones it ships disabled (SG_NRIC_FIN and others).
 
-- ``detector``: ``Detector``, one Presidio ``AnalyzerEngine`` per language;
+- ``detector``: ``PresidioDetector``, one Presidio ``AnalyzerEngine`` per language;
 - ``recognizers``: the recognizers of a language, one module each of ours;
 - ``postprocessing``: the named rules applied to the findings, in order;
 - ``findings``: ``Detection`` and its ``Traits``; ``lexicon``: word lists (``data/``);
@@ -11,7 +11,7 @@ DOMAIN_NAME) and the ones it ships disabled (SG_NRIC_FIN and others).
 
 from __future__ import annotations
 
-from .detector import Detector
+from .detector import PresidioDetector
 from .findings import Detection, Traits
 
-__all__ = ["Detection", "Detector", "Traits"]
+__all__ = ["Detection", "PresidioDetector", "Traits"]

@@ -32,7 +32,7 @@ def _offline_tld_extractor() -> Any:
     return tldextract.TLDExtract(cache_dir=None, suffix_list_urls=(), fallback_to_snapshot=True)
 
 
-class Detector:
+class PresidioDetector:
     """One Presidio ``AnalyzerEngine`` per language, each built once and reused.
 
     English runs spaCy NER on the pinned model; another language uses an installed
