@@ -395,6 +395,42 @@ def test_given_unexpected_failure_then_500_without_details(
     assert message == "The image could not be processed."
 
 
+class _Buggy:
+    """A service with a bug: a ValueError that no parsing of the request raised."""
+
+    def analyze(self, data: bytes, options: Any) -> Any:
+        raise ValueError("a bug near secret")
+
+    def redact(self, data: bytes, options: Any) -> Any:
+        raise ValueError("a bug near secret")
+
+
+@pytest.mark.parametrize("path", ["/redact-image", "/analyze-image"])
+def test_given_a_bug_raising_value_error_in_a_route_then_500_not_400(
+    monkeypatch: pytest.MonkeyPatch, path: str
+) -> None:
+    monkeypatch.setattr(api, "anonymizer", _Buggy())
+    response = invoke(image_event(path, gen.png_bytes()))
+    assert assert_error(response, 500, "internal_error") == "The image could not be processed."
+    assert "secret" not in response["body"] and "ValueError" not in response["body"]
+
+
+@pytest.mark.parametrize(
+    "content_type, body",
+    [
+        ("multipart/form-data", b"--x\r\nno boundary in the header\r\n--x--\r\n"),
+        (
+            "multipart/form-data; boundary=x",
+            b"--x\r\nContent-Disposition: form-data; name=\xff\r\n\r\n1\r\n--x--",
+        ),
+    ],
+)
+def test_given_a_body_that_cannot_be_parsed_then_400_malformed(content_type: str, body: bytes) -> None:
+    event = build_event("POST", "/analyze-image", {"content-type": content_type}, body)
+    message = assert_error(invoke(event), 400, "invalid_request")
+    assert message == "The multipart/form-data body is malformed."
+
+
 @pytest.mark.parametrize("name", ["analyze-image.json", "redact-image.json"])
 def test_given_image_with_an_email_then_logs_and_metrics_never_carry_it(
     name: str,

@@ -480,7 +480,7 @@ def test_given_the_same_bytes_dropped_again_then_they_are_redacted_again_but_a_r
 def test_given_a_backfill_item_then_the_archive_image_is_redacted_and_kept(
     aws: dict[str, Any], worker: ModuleType
 ) -> None:
-    from image_anonymizer.object_worker import PoisonMessage
+    from image_anonymizer.errors import PoisonMessage
     from tests.conftest import load_event
 
     image, words = render(LINES, size=(1100, 240))

@@ -4,7 +4,8 @@ import json
 
 import pytest
 
-from image_anonymizer.object_worker import Layout, PoisonMessage, requests_from_message
+from image_anonymizer.errors import PoisonMessage
+from image_anonymizer.object_worker import Layout, requests_from_message
 from tests.conftest import load_event
 
 

@@ -27,26 +27,11 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from . import __version__, errors, request_lists, schemas
 from .catalogue import describe
+from .http_errors import STATUS_BY_CODE, install_body_parsing, status_for
 from .jobs import JobStore
 from .plans import MB, PlanResolver, plan_limit_bytes
 from .service import ImageAnonymizer, Options, parse_flag
-from .uploads import JobNotFound, UploadService
-
-# Domain error code → HTTP status. The only place that knows both.
-STATUS_BY_CODE: dict[str, int] = {
-    errors.InvalidRequest.code: 400,
-    errors.UnknownEntityType.code: 400,
-    errors.UnknownLanguage.code: 400,
-    errors.LanguageNotInstalled.code: 422,
-    errors.UnsupportedEntityType.code: 422,
-    errors.UnsupportedImage.code: 415,
-    errors.ImageTooLarge.code: 413,
-    errors.UnprocessableImage.code: 422,
-    errors.ProcessingFailed.code: 500,
-    errors.VerificationFailed.code: 500,
-    errors.NotConfigured.code: 501,
-    JobNotFound.code: 404,
-}
+from .uploads import UploadService
 
 
 @dataclass(frozen=True)
@@ -83,6 +68,7 @@ logger = Logger()
 tracer = Tracer()
 metrics = Metrics()
 app = APIGatewayRestResolver(enable_validation=True)
+install_body_parsing(app)
 settings = ApiSettings.from_env()
 plans = PlanResolver(settings.default_plan)
 uploads = _build_uploads()
@@ -371,7 +357,7 @@ def _error_response(status: int, code: str, message: str) -> Response[dict[str, 
 
 @app.exception_handler(errors.AnonymizerError)
 def handle_domain_error(error: errors.AnonymizerError) -> Response[dict[str, str]]:
-    status = STATUS_BY_CODE.get(error.code, 500)
+    status = status_for(error)
     logger.warning("request refused", extra={"error": error.code, "status": status})
     # A 500's message could come from deep inside; a 501 says what this server lacks.
     message = error.message if status != 500 else "The image could not be processed."
@@ -395,12 +381,6 @@ def handle_content_type(error: RequestUnsupportedContentType) -> Response[dict[s
     if app.current_event.resource == "/uploads":
         return _error_response(415, "unsupported_media_type", "Send the options as application/json.")
     return _error_response(415, "unsupported_media_type", "Send the image as multipart/form-data.")
-
-
-@app.exception_handler(ValueError)
-def handle_malformed_body(error: ValueError) -> Response[dict[str, str]]:
-    logger.warning("request refused", extra={"error": "invalid_request", "status": 400})
-    return _error_response(400, "invalid_request", "The multipart/form-data body is malformed.")
 
 
 @app.exception_handler(Exception)

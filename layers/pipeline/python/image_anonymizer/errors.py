@@ -1,4 +1,5 @@
-"""Domain errors. No HTTP in here: entry points map ``code`` to a status."""
+"""Domain errors, every one the package raises on purpose. No HTTP in here: the HTTP
+layer maps each class to a status in one table (``http_errors``)."""
 
 from __future__ import annotations
 
@@ -78,3 +79,22 @@ class NotConfigured(AnonymizerError):
     """A feature this deployment has not been given the resources for."""
 
     code = "not_configured"
+
+
+class MalformedBody(InvalidRequest):
+    """The request's body cannot be parsed (a broken multipart/form-data or JSON body)."""
+
+    code = "invalid_request"
+
+
+class JobNotFound(InvalidRequest):
+    """No job with this id that the caller may read."""
+
+    code = "job_not_found"
+
+
+class PoisonMessage(AnonymizerError):
+    """A queue message that is not an S3 notification nor a redaction request, or one
+    the worker refuses: dead-lettered without touching any object."""
+
+    code = "poison_message"

@@ -22,7 +22,7 @@ from urllib.parse import unquote_plus
 
 from botocore.exceptions import ClientError
 
-from .errors import AnonymizerError, ProcessingFailed
+from .errors import AnonymizerError, PoisonMessage, ProcessingFailed
 from .jobs import JobStore
 from .service import ImageAnonymizer, Options, parse_flag
 
@@ -134,10 +134,6 @@ class Outcome:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
-
-
-class PoisonMessage(ValueError):
-    """A queue message that is not an S3 notification nor a redaction request."""
 
 
 def requests_from_message(body: str) -> Iterator[ObjectRequest]:

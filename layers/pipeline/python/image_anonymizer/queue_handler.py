@@ -24,12 +24,12 @@ from aws_lambda_powertools.utilities.idempotency import (
 )
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from .errors import PoisonMessage
 from .jobs import JobStore
 from .object_worker import (
     EventPublisher,
     ObjectRequest,
     ObjectWorker,
-    PoisonMessage,
     request_from_integration,
     requests_from_message,
 )

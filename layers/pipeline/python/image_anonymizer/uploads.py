@@ -7,7 +7,7 @@ import re
 import uuid
 from typing import Any
 
-from .errors import InvalidRequest
+from .errors import JobNotFound
 from .jobs import DONE, JobStore
 from .object_worker import Layout
 from .plans import plan_limit_bytes
@@ -15,10 +15,6 @@ from .plans import plan_limit_bytes
 UPLOAD_EXPIRES_S = 900
 DOWNLOAD_EXPIRES_S = 300
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
-
-
-class JobNotFound(InvalidRequest):
-    code = "job_not_found"
 
 
 class UploadService:
