@@ -18,7 +18,7 @@ from PIL import Image
 
 from image_anonymizer import cli
 from image_anonymizer import service as service_module
-from image_anonymizer.config import Settings
+from image_anonymizer.config import CoreSettings
 from image_anonymizer.detection import Detection
 from image_anonymizer.drop_folder import DropFolder
 from image_anonymizer.jobs import JobStore
@@ -68,7 +68,7 @@ class Quiet:
 def fake_service(monkeypatch: pytest.MonkeyPatch) -> ImageAnonymizer:
     monkeypatch.setattr(service_module, "require_installed", lambda spec, folder: None)
     return ImageAnonymizer(
-        Settings(tessdata_dir="/nonexistent"),
+        CoreSettings(tessdata_dir="/nonexistent"),
         ocr_engine=FakeOcr(WORDS),
         detector=PageDetector(),
     )

@@ -159,9 +159,9 @@ def test_given_bad_image_then_a_clear_domain_error(
 
 
 def test_given_too_many_bytes_then_image_too_large() -> None:
-    from image_anonymizer.config import Settings
+    from image_anonymizer.config import CoreSettings
 
-    small = ImageAnonymizer(Settings(max_bytes=1000), ocr_engine=FakeOcr(), detector=FakeDetector())
+    small = ImageAnonymizer(CoreSettings(max_bytes=1000), ocr_engine=FakeOcr(), detector=FakeDetector())
     with pytest.raises(ImageTooLarge, match="1000 bytes"):
         small.analyze(sample("PNG")[0], Options.parse())
 

@@ -244,10 +244,10 @@ def test_image_routes_validate_requests_and_function_reads_its_settings() -> Non
         model = function["Events"][name]["Properties"]["RequestModel"]
         assert model["ValidateParameters"] is True
     variables = function["Environment"]["Variables"]
-    from image_anonymizer.config import Settings
+    from image_anonymizer.config import CoreSettings
 
     env = {k: str(v) for k, v in variables.items() if isinstance(v, str | int)}
-    assert Settings.from_env(env).max_pixels == int(variables["IMAGE_ANONYMIZER_MAX_PIXELS"])
+    assert CoreSettings.from_env(env).max_pixels == int(variables["IMAGE_ANONYMIZER_MAX_PIXELS"])
     globals_env = _load_template()["Globals"]["Function"]["Environment"]["Variables"]
     assert globals_env["OMP_THREAD_LIMIT"] == "1"
 

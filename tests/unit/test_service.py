@@ -7,7 +7,7 @@ from PIL import Image
 
 from image_anonymizer import service as service_module
 from image_anonymizer.catalogue import ENTITY_CATALOGUE
-from image_anonymizer.config import Settings
+from image_anonymizer.config import CoreSettings
 from image_anonymizer.detection import Detection
 from image_anonymizer.errors import (
     InvalidRequest,
@@ -30,7 +30,7 @@ PNG = encode(Image.new("RGB", (300, 60), "white"), "PNG")
 
 def make(ocr: FakeOcr, detections: list[Detection], second: FakeOcr | None = None) -> ImageAnonymizer:
     return ImageAnonymizer(
-        Settings(tessdata_dir="/nonexistent"),
+        CoreSettings(tessdata_dir="/nonexistent"),
         ocr_engine=ocr,
         detector=FakeDetector(detections),
         second_ocr_engine=second,
@@ -164,7 +164,7 @@ def test_given_verification_detection_fails_then_processing_failed() -> None:
     email = [Detection("EMAIL_ADDRESS", 0, 14, 1.0, "email")]
     detector = FailOnCall(FakeDetector(email), fail_on=3, method="detect", and_after=True)
     anonymizer = ImageAnonymizer(
-        Settings(tessdata_dir="/nonexistent"), ocr_engine=FakeOcr(WORDS), detector=detector
+        CoreSettings(tessdata_dir="/nonexistent"), ocr_engine=FakeOcr(WORDS), detector=detector
     )
     with pytest.raises(ProcessingFailed):
         anonymizer.redact(PNG, Options.parse(ocr_mode="fast", verify="true"))
@@ -172,7 +172,7 @@ def test_given_verification_detection_fails_then_processing_failed() -> None:
     # The control run: the same fakes without verification redact the email.
     control = FailOnCall(FakeDetector(email), fail_on=3, method="detect", and_after=True)
     result = ImageAnonymizer(
-        Settings(tessdata_dir="/nonexistent"), ocr_engine=FakeOcr(WORDS), detector=control
+        CoreSettings(tessdata_dir="/nonexistent"), ocr_engine=FakeOcr(WORDS), detector=control
     ).redact(PNG, Options.parse(ocr_mode="fast", verify="false"))
     assert control.calls == 2 and result.analysis.entity_counts() == {"EMAIL_ADDRESS": 1}
     assert decode(result.image).getpixel((12, 12)) == (0, 0, 0)
@@ -217,7 +217,7 @@ def test_given_an_allow_list_entry_then_that_finding_is_dropped_and_not_painted(
 
 def test_given_every_type_excluded_then_the_detector_is_not_asked_but_the_deny_list_still_is() -> None:
     anonymizer = ImageAnonymizer(
-        Settings(tessdata_dir="/nonexistent"),
+        CoreSettings(tessdata_dir="/nonexistent"),
         ocr_engine=FakeOcr(WORDS),
         detector=FailOnCall(FakeDetector(), fail_on=1, method="detect", and_after=True),
     )
@@ -247,7 +247,7 @@ def test_given_exclude_entities_then_analysis_and_verification_ask_for_the_types
 
     detector = RecordingDetector([Detection("PERSON", 15, 20, 0.85, "SpacyRecognizer")])
     anonymizer = ImageAnonymizer(
-        Settings(tessdata_dir="/nonexistent"),
+        CoreSettings(tessdata_dir="/nonexistent"),
         ocr_engine=FakeOcr(WORDS),
         detector=detector,
     )
@@ -311,7 +311,7 @@ TALL_PNG = encode(Image.new("RGB", (300, 300), "white"), "PNG")
 def wandering(leaks: int) -> tuple[ImageAnonymizer, WanderingOcr]:
     engine = WanderingOcr(leaks)
     anonymizer = ImageAnonymizer(
-        Settings(tessdata_dir="/nonexistent"),
+        CoreSettings(tessdata_dir="/nonexistent"),
         ocr_engine=engine,
         detector=EmailDetector(),
     )
@@ -346,7 +346,7 @@ def test_given_the_reading_after_the_last_covering_pass_is_clean_then_the_image_
 
 def no_names(detections: list[Detection] | None = None) -> ImageAnonymizer:
     return ImageAnonymizer(
-        Settings(tessdata_dir="/nonexistent"),
+        CoreSettings(tessdata_dir="/nonexistent"),
         ocr_engine=FakeOcr(WORDS),
         detector=FakeDetector(detections or [], ENTITY_CATALOGUE.keys() - {"PERSON", "NRP"}),
     )

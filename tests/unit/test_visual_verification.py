@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from image_anonymizer import service as service_module
-from image_anonymizer.config import Settings
+from image_anonymizer.config import CoreSettings
 from image_anonymizer.errors import VerificationFailed
 from image_anonymizer.model import Box
 from image_anonymizer.service import ImageAnonymizer, Options
@@ -51,7 +51,7 @@ class ScriptedFaces:
 
 def make(reader: ScriptedReader, faces: ScriptedFaces | None = None) -> ImageAnonymizer:
     return ImageAnonymizer(
-        Settings(tessdata_dir="/nonexistent"),
+        CoreSettings(tessdata_dir="/nonexistent"),
         ocr_engine=FakeOcr(),
         detector=FakeDetector(),
         second_ocr_engine=FakeOcr(),

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from image_anonymizer import service as service_module
-from image_anonymizer.config import Settings
+from image_anonymizer.config import CoreSettings
 from image_anonymizer.errors import ProcessingFailed
 from image_anonymizer.languages import LanguageSpec, parse_language
 from image_anonymizer.model import OcrWord
@@ -49,7 +49,7 @@ def languages_installed(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def make(second: SlowToLoad) -> ImageAnonymizer:
     return ImageAnonymizer(
-        Settings(tessdata_dir="/nonexistent"),
+        CoreSettings(tessdata_dir="/nonexistent"),
         ocr_engine=FakeOcr(),
         detector=FakeDetector(),
         second_ocr_engine=second,

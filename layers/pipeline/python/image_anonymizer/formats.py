@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image, ImageSequence
 
-from .config import Settings
+from .config import CoreSettings
 from .errors import ImageTooLarge, InvalidRequest, UnprocessableImage, UnsupportedImage
 
 
@@ -99,7 +99,7 @@ def detect_format(data: bytes) -> ImageFormat:
     raise UnsupportedImage(f"The upload is not a supported image. Supported formats: {SUPPORTED_NAMES}.")
 
 
-def decode(data: bytes, settings: Settings) -> DecodedImage:
+def decode(data: bytes, settings: CoreSettings) -> DecodedImage:
     """Decode every page or frame, upright, within the byte and pixel limits."""
     if not data:
         raise InvalidRequest("The image is empty.")
@@ -121,7 +121,7 @@ def decode(data: bytes, settings: Settings) -> DecodedImage:
         raise UnprocessableImage(f"The {image_format.name} data is corrupt or truncated.") from error
 
 
-def _decode(data: bytes, image_format: ImageFormat, settings: Settings) -> DecodedImage:
+def _decode(data: bytes, image_format: ImageFormat, settings: CoreSettings) -> DecodedImage:
     image = Image.open(io.BytesIO(data), formats=[image_format.name])
     actual = _PILLOW_ALIASES.get(image.format or "", image.format)
     if actual != image_format.name:
@@ -256,7 +256,7 @@ def _skip_sub_blocks(data: bytes, position: int) -> int:
     return position
 
 
-def _check_pixels(sizes: list[tuple[int, int]], settings: Settings) -> None:
+def _check_pixels(sizes: list[tuple[int, int]], settings: CoreSettings) -> None:
     """Every page within the pixel limit, and all of them together too."""
     total = 0
     for width, height in sizes:
@@ -286,7 +286,7 @@ _GIF_MODES = {"P", "L"}
 _WEBP_MODES = {"RGB", "RGBA"}
 
 
-def encode(pages: tuple[Image.Image, ...], source: DecodedImage, settings: Settings) -> bytes:
+def encode(pages: tuple[Image.Image, ...], source: DecodedImage, settings: CoreSettings) -> bytes:
     """Write the pages in the upload's format, fresh: no EXIF, XMP, IPTC or thumbnails.
 
     Only the ICC profile is carried over, so colours look the same. Fully

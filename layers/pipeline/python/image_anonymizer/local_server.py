@@ -29,12 +29,13 @@ import threading
 import time
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from . import playground
+from .config import Settings
 
 LAMBDA_PAYLOAD_LIMIT = 6 * 1024 * 1024
 API_GATEWAY_PAYLOAD_LIMIT = 10 * 1024 * 1024
@@ -383,15 +384,17 @@ def serve(
     plan: str,
     workers: int = DEFAULT_WORKERS,
     timeout: float = DEFAULT_TIMEOUT,
+    settings: Settings | None = None,
 ) -> None:
     """Serve until interrupted, ``workers`` connections at a time."""
-    import os
+    from .bootstrap import build_api
 
-    if api_key:
-        os.environ.setdefault("PLAN_BY_API_KEY_ID", json.dumps({f"local-{plan}": plan}))
-    from .api import lambda_handler  # builds the analyzer and OCR engine once, now
-
-    server = make_server(lambda_handler, host, port, api_key, plan, workers, timeout)
+    settings = settings or Settings.from_env()
+    if api_key and not settings.api.plan_by_api_key_id:
+        # The key's id, as this server passes it, is on the chosen plan.
+        settings = replace(settings, api=replace(settings.api, plan_by_api_key_id={f"local-{plan}": plan}))
+    handler = build_api(settings).lambda_handler  # builds the analyzer and OCR engine once, now
+    server = make_server(handler, host, port, api_key, plan, workers, timeout)
     print(
         f"image-anonymizer: serving on http://{host}:{server.server_port} (plan {plan}, {workers} workers)",
         flush=True,

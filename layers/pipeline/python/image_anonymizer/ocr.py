@@ -130,7 +130,7 @@ def read_page(
     confidence: a different second reading of a word sits beside the first.
 
     Tesseract's passes read a large page in up to ``workers`` bands at once (default
-    the CPUs available; the service passes ``Settings.ocr_threads``, at most those).
+    the CPUs available; the service passes ``CoreSettings.ocr_threads``, at most those).
     """
     workers = available_cpus() if workers is None else workers
     ratio, gamma_where = _flatten(page)

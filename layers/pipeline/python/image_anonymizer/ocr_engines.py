@@ -5,13 +5,6 @@ wheel), the second engine that thorough mode runs where Tesseract struggled."""
 
 from __future__ import annotations
 
-import os
-
-# Debian's libtesseract (and the one inside tesserocr's wheel) uses OpenMP; with more
-# than one thread per page it is 2.5–5x slower on small machines. Must be set before
-# the library loads.
-os.environ.setdefault("OMP_THREAD_LIMIT", "1")
-
 import threading
 from pathlib import Path
 from typing import Any, Protocol
@@ -19,6 +12,7 @@ from typing import Any, Protocol
 import numpy as np
 from PIL import Image
 
+# The settings module limits OpenMP's threads before Tesseract loads (see config).
 from .config import available_cpus
 from .languages import LanguageSpec
 from .model import Box, LineKey, OcrWord

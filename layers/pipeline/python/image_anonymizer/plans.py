@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
-import os
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 
 from .errors import InvalidRequest
 
@@ -35,15 +33,20 @@ def _usage_plan_lookup(api_key_id: str) -> str | None:
 class PlanResolver:
     """API key id → plan, cached per warm function.
 
-    ``PLAN_BY_API_KEY_ID`` (a JSON object) answers first; on AWS the usage plan's
-    ``plan`` tag answers next; the default plan answers last.
+    ``static`` (``PLAN_BY_API_KEY_ID``) answers first; ``lookup`` next, by default on
+    AWS (``on_aws``) the usage plan's ``plan`` tag; the default plan answers last.
     """
 
-    def __init__(self, default_plan: str, lookup: Callable[[str], str | None] | None = None) -> None:
+    def __init__(
+        self,
+        default_plan: str,
+        lookup: Callable[[str], str | None] | None = None,
+        static: Mapping[str, str] | None = None,
+        on_aws: bool = False,
+    ) -> None:
         plan_limit_bytes(default_plan)
         self._default = default_plan
-        self._static: dict[str, str] = json.loads(os.environ.get("PLAN_BY_API_KEY_ID", "{}") or "{}")
-        on_aws = bool(os.environ.get("AWS_LAMBDA_FUNCTION_NAME"))
+        self._static: dict[str, str] = dict(static or {})
         self._lookup = lookup or (_usage_plan_lookup if on_aws else None)
         self._cache: dict[str, str] = {}
         self._lock = threading.Lock()

@@ -18,7 +18,7 @@ from PIL import Image
 
 from . import catalogue, formats, mapping, ocr, redaction, request_lists, visual
 from .catalogue import DEFAULT_SCORE_THRESHOLD, VISUAL_ENTITIES, validate_entities
-from .config import Settings
+from .config import CoreSettings
 from .detection import Detection, PresidioDetector
 from .errors import (
     AnonymizerError,
@@ -353,7 +353,7 @@ class ImageAnonymizer:
 
     def __init__(
         self,
-        settings: Settings | None = None,
+        settings: CoreSettings | None = None,
         ocr_engine: ocr.OcrEngine | None = None,
         detector: Detector | None = None,
         second_ocr_engine: ocr.OcrEngine | None = None,
@@ -361,7 +361,7 @@ class ImageAnonymizer:
         code_reader: visual.CodeReader | None = None,
         face_detector: visual.FaceDetector | None = None,
     ) -> None:
-        self.settings = settings or Settings.from_env()
+        self.settings = settings or CoreSettings.from_env()
         self.ocr_engine = ocr_engine or ocr.build_engine(self.settings.ocr_engine, self.settings.tessdata_dir)
         self.detector = detector or PresidioDetector(self.settings.spacy_model_en)
         # Thorough mode's second engine; its models load on first use (or in warm_up).
