@@ -13,11 +13,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .catalogue import DEFAULT_SCORE_THRESHOLD, describe
-from .drop_folder import write_atomically
 from .errors import AnonymizerError, ProcessingFailed, VerificationFailed
 from .formats import SUPPORTED_FORMATS, detect_format
 from .plans import PLAN_LIMITS
+from .redact_and_store import RedactAndStore
 from .redaction import FILL_COLORS
+from .stores import FolderStore
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 _IMAGE_SUFFIXES = {".jpg", ".jpeg", ".png", ".tif", ".tiff", ".bmp", ".webp", ".gif"}
@@ -260,13 +261,14 @@ def _redact(args: argparse.Namespace) -> int:
     if args.output.exists() and not args.output.is_dir():
         raise _BadInput(f"{args.output} is not a folder")
     anonymizer = ImageAnonymizer()
+    redactor = RedactAndStore(anonymizer, FolderStore(args.output), indent=2)
     show_progress = any(p.is_dir() for p in args.images) and len(files) > 1
     failures = 0
     worst = EXIT_OK
     for source, relative in tqdm(files, disable=not show_progress, unit="image", file=sys.stderr):
         try:
             data = _read(source)
-            result = anonymizer.redact(data, options)  # type: ignore[arg-type]
+            result = redactor.redact(data, options)  # type: ignore[arg-type]
         except (_BadInput, AnonymizerError) as error:
             failures += 1
             message = error.message if isinstance(error, AnonymizerError) else str(error)
@@ -274,16 +276,11 @@ def _redact(args: argparse.Namespace) -> int:
             internal = isinstance(error, (ProcessingFailed, VerificationFailed))
             worst = max(worst, EXIT_FAILED if internal else EXIT_BAD_INPUT)
             continue
-        target = _output_path(args.output, relative, data)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(target, result.image)
+        name = _output_name(relative, data)
+        target = args.output / name
+        with_findings = args.findings or args.findings_with_text
+        redactor.store(result, str(name), store_text=args.findings_with_text, findings=with_findings)
         summary = result.analysis.to_dict()
-        if args.findings or args.findings_with_text:
-            stored = result.analysis.to_dict(with_text=args.findings_with_text, with_words=False)
-            write_atomically(
-                target.with_name(target.name + ".json"),
-                json.dumps(stored, indent=2, ensure_ascii=False).encode(),
-            )
         counts = ", ".join(f"{k} {v}" for k, v in summary["entity_counts"].items()) or "nothing found"
         redacted = len(summary["entities"])
         line = f"{source} -> {target}: {redacted} redacted ({counts}); {summary['tokens']} tokens"
@@ -298,15 +295,14 @@ def _redact(args: argparse.Namespace) -> int:
     return worst
 
 
-def _output_path(output: Path, relative: Path, data: bytes) -> Path:
+def _output_name(relative: Path, data: bytes) -> Path:
     """Keep the name; fix the extension if it lies about the format."""
     image_format = detect_format(data)
     suffix = relative.suffix.lower().lstrip(".")
     valid = {image_format.extension, "jpeg"} if image_format.extension == "jpg" else {image_format.extension}
     if image_format.extension == "tiff":
         valid.add("tif")
-    name = relative if suffix in valid else relative.with_suffix("." + image_format.extension)
-    return output / name
+    return relative if suffix in valid else relative.with_suffix("." + image_format.extension)
 
 
 def _watch(args: argparse.Namespace) -> int:

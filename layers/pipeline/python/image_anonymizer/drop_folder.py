@@ -21,7 +21,6 @@ period, and only then moved to ``failed/``. Outputs are written ``0600``.
 from __future__ import annotations
 
 import errno
-import json
 import os
 import stat
 import sys
@@ -33,11 +32,12 @@ from typing import TYPE_CHECKING
 
 from . import formats
 from .errors import AnonymizerError, InvalidRequest, UnprocessableImage
+from .redact_and_store import RedactAndStore
+from .stores import PART_SUFFIX, FolderStore
 
-if TYPE_CHECKING:  # the CLI imports this module for write_atomically without loading the model
+if TYPE_CHECKING:
     from .service import ImageAnonymizer, Options
 
-PART_SUFFIX = ".part"
 FAILED_FOLDER = "failed"
 OUTPUT_MODE = 0o600
 STABLE_LOOKS = 2  # the same size and mtime on this many looks after the first
@@ -55,23 +55,6 @@ class DropResult:
     target: Path
     entities: int = 0
     reason: str = ""
-
-
-def write_atomically(target: Path, data: bytes, mode: int = 0o666) -> None:
-    """Write to a temporary name beside the target, then rename: never a half file.
-
-    The temporary file is created afresh (never through a link left in its place) with
-    ``mode`` (less the umask); the drop folder passes ``0o600``.
-    """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_name(target.name + PART_SUFFIX)
-    temporary.unlink(missing_ok=True)
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, mode)
-    with os.fdopen(descriptor, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(temporary, target)
 
 
 def read_regular_file(root: Path, relative: Path) -> tuple[bytes, os.stat_result] | None:
@@ -135,6 +118,8 @@ class DropFolder:
             raise ValueError("OUTBOX must not be INBOX nor inside it")
         self.inbox, self.outbox = inbox, outbox
         self._anonymizer = anonymizer
+        # Outputs are written 0600, findings indented for a person to read.
+        self._redactor = RedactAndStore(anonymizer, FolderStore(outbox, OUTPUT_MODE), indent=2)
         self._options = options
         self._store_text = store_text  # the findings JSON keeps the text read: PII at rest
         self._grace = incomplete_grace
@@ -222,23 +207,16 @@ class DropFolder:
                 return self._wait(source, incomplete)
             return self._fail(source, relative, data, incomplete)
         try:
-            redaction = self._anonymizer.redact(data, self._options)
+            redaction = self._redactor.redact(data, self._options)
         except AnonymizerError as error:
             if error.code == "internal_error":
                 return self._internal_error(source, relative, data, error)
             return self._fail(source, relative, data, error)
         except Exception as error:  # noqa: BLE001 - logged by type, the file moved aside
             return self._internal_error(source, relative, data, error)
-        target = self.outbox / relative
-        summary = redaction.analysis.to_dict(with_text=self._store_text, with_words=False)
-        write_atomically(target, redaction.image, OUTPUT_MODE)
-        write_atomically(
-            target.with_name(target.name + ".json"),
-            json.dumps(summary, indent=2, ensure_ascii=False).encode(),
-            OUTPUT_MODE,
-        )
+        stored = self._redactor.store(redaction, str(relative), store_text=self._store_text)
         source.unlink()
-        return DropResult(source, "redacted", target, len(summary["entities"]))
+        return DropResult(source, "redacted", self.outbox / relative, len(stored.summary["entities"]))
 
     def _incompleteness(self, data: bytes) -> AnonymizerError | None:
         """Why the bytes look like a file still being written (or cut short), if they do:
@@ -265,18 +243,10 @@ class DropFolder:
         return self._fail(source, relative, data, None)
 
     def _fail(self, source: Path, relative: Path, data: bytes, error: AnonymizerError | None) -> DropResult:
-        target = self.outbox / FAILED_FOLDER / relative
-        write_atomically(target, data, OUTPUT_MODE)
-        if error is None:
-            reason = {"error": "internal_error", "message": "The image could not be processed."}
-        else:
-            reason = {"error": error.code, "message": error.message}
-        reason["source"] = str(relative)
-        write_atomically(
-            target.with_name(target.name + ".error.json"), json.dumps(reason).encode(), OUTPUT_MODE
-        )
+        failed = Path(FAILED_FOLDER) / relative
+        record = self._redactor.set_aside(str(failed), data, error, str(relative))
         source.unlink()
-        return DropResult(source, "failed", target, reason=reason["error"])
+        return DropResult(source, "failed", self.outbox / failed, reason=record.error)
 
     def watch(
         self,

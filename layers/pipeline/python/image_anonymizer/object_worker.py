@@ -24,7 +24,9 @@ from botocore.exceptions import ClientError
 
 from .errors import AnonymizerError, PoisonMessage, ProcessingFailed
 from .jobs import JobStore
+from .redact_and_store import ERROR_SUFFIX, RedactAndStore
 from .service import ImageAnonymizer, Options, parse_flag
+from .stores import S3Store
 
 EVENT_SOURCE = "image-anonymizer"
 REDACTED, FAILED_EVENT = "Image Redacted", "Image Redaction Failed"
@@ -338,27 +340,18 @@ class ObjectWorker:
         try:
             options = Options.parse(**{k: raw_options.get(k) for k in _OPTION_NAMES})
             store_text = bool(parse_flag(raw_options.get(STORE_TEXT), STORE_TEXT))
-            result = self._anonymizer.redact(data, options)
+            result = self._redactor(request.bucket).redact(data, options)
         except ProcessingFailed:
             raise  # transient or unknown: let the queue retry, then dead-letter it
         except AnonymizerError as error:
             return self._fail(request, job_id, error, data, started)
-        findings_key = output_key + ".json"
         # Types, boxes, scores, pages and counts; the text read only when asked for.
-        summary = result.analysis.to_dict(with_text=store_text, with_words=False)
-        self._s3.put_object(
-            Bucket=request.bucket, Key=output_key, Body=result.image, ContentType=result.content_type
-        )
-        self._s3.put_object(
-            Bucket=request.bucket,
-            Key=findings_key,
-            ContentType="application/json",
-            Body=json.dumps(summary, ensure_ascii=False).encode(),
-        )
+        stored = self._redactor(request.bucket).store(result, output_key, store_text=store_text)
+        findings_key, summary = stored.findings or "", stored.summary
         if job is not None and self._jobs is not None:
             self._jobs.mark_done(job_id, key, output_key, findings_key, summary["entity_counts"])
         if not self._keep(request):
-            self._s3.delete_object(Bucket=request.bucket, Key=key)
+            S3Store(self._s3, request.bucket).remove(key)
         outcome = Outcome(
             "redacted", job_id, output_key, findings_key, entity_counts=summary["entity_counts"]
         )
@@ -382,6 +375,10 @@ class ObjectWorker:
         )
         return outcome
 
+    def _redactor(self, bucket: str) -> RedactAndStore:
+        """The redact-and-store use case over the request's bucket."""
+        return RedactAndStore(self._anonymizer, S3Store(self._s3, bucket))
+
     def _keep(self, request: ObjectRequest) -> bool:
         if self.layout.is_read_only(request.key):
             return True
@@ -395,19 +392,12 @@ class ObjectWorker:
         ``archive/`` stays where it is, and only the reason is written."""
         relative = request.key.split("/", 1)[1] if "/" in request.key else request.key
         failed_key = self.layout.failed_prefix + relative
-        reason = {"error": error.code, "message": error.message, "input_key": request.key, "job_id": job_id}
-        if not self.layout.is_read_only(request.key):
-            self._s3.put_object(Bucket=request.bucket, Key=failed_key, Body=data)
-        self._s3.put_object(
-            Bucket=request.bucket,
-            Key=failed_key + ".error.json",
-            ContentType="application/json",
-            Body=json.dumps(reason).encode(),
-        )
+        kept = None if self.layout.is_read_only(request.key) else data
+        self._redactor(request.bucket).set_aside(failed_key, kept, error, request.key, job_id)
         if self._jobs is not None and self.layout.job_id(request.key):
             self._jobs.mark_failed(job_id, request.key, error.message)
         if not self._keep(request):
-            self._s3.delete_object(Bucket=request.bucket, Key=request.key)
+            S3Store(self._s3, request.bucket).remove(request.key)
         self._events.publish(
             FAILED_EVENT,
             {
@@ -415,7 +405,7 @@ class ObjectWorker:
                 "bucket": request.bucket,
                 "input_key": request.key,
                 "failed_key": None if self.layout.is_read_only(request.key) else failed_key,
-                "error_key": failed_key + ".error.json",
+                "error_key": failed_key + ERROR_SUFFIX,
                 "error": error.code,
                 "duration_ms": round((time.perf_counter() - started) * 1000),
             },
