@@ -141,25 +141,16 @@ def test_template_is_sam() -> None:
     assert "OcrLanguages" not in template["Parameters"], "OCR languages are a Docker build arg"
 
 
-def test_every_function_is_an_image_or_uses_the_pipeline_layer() -> None:
+def test_every_function_is_a_container_image_and_no_layer_is_published() -> None:
     template = _load_template()
-    layers = _resources(template, "AWS::Serverless::LayerVersion")
-    assert "PipelineLayer" in layers
+    # Container images cannot attach layers; the Dockerfile copies the pipeline in.
+    assert _resources(template, "AWS::Serverless::LayerVersion") == {}
     functions = _resources(template, "AWS::Serverless::Function")
     assert functions, "no AWS::Serverless::Function in template.yaml"
     for name, function in functions.items():
         props = function.get("Properties", {})
-        uses_layer = {"Ref": "PipelineLayer"} in props.get("Layers", [])
-        assert props.get("PackageType") == "Image" or uses_layer, (
-            f"{name} is neither PackageType Image nor uses !Ref PipelineLayer"
-        )
-
-
-def test_pipeline_layer_points_at_the_shared_package() -> None:
-    props = _load_template()["Resources"]["PipelineLayer"]["Properties"]
-    content = REPO / props["ContentUri"]
-    assert (content / "image_anonymizer").is_dir(), f"{content}/image_anonymizer missing"
-    assert "python3.12" in props["CompatibleRuntimes"]
+        assert props.get("PackageType") == "Image", f"{name} is not PackageType Image"
+        assert "Layers" not in props, f"{name} names a layer"
 
 
 def test_api_accepts_binary_uploads_and_requires_keys() -> None:
