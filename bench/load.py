@@ -91,7 +91,7 @@ def served(workers: int, log: IO[bytes]) -> Iterator[int]:
         [str(ROOT / "layers" / "pipeline" / "python"), *filter(None, [env.get("PYTHONPATH")])]
     )
     env.pop("PLAN_BY_API_KEY_ID", None)
-    command = [sys.executable, "-m", "image_anonymizer.cli", "serve", "--host", "127.0.0.1"]
+    command = [sys.executable, "-m", "image_anonymizer.entrypoints.cli", "serve", "--host", "127.0.0.1"]
     command += ["--port", str(port), "--api-key", API_KEY, "--workers", str(workers)]
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     try:

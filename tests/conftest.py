@@ -7,10 +7,10 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from image_anonymizer.service import ImageAnonymizer
+from image_anonymizer.core.service import ImageAnonymizer
 
 if TYPE_CHECKING:
-    from image_anonymizer.api import Api
+    from image_anonymizer.entrypoints.http.api import Api
 
 EVENTS = Path(__file__).resolve().parent.parent / "events"
 

@@ -7,10 +7,10 @@ from typing import Any
 
 from PIL import Image
 
-from image_anonymizer.catalogue import ENTITY_CATALOGUE
-from image_anonymizer.detection import Detection
-from image_anonymizer.languages import LanguageSpec
-from image_anonymizer.model import OcrWord
+from image_anonymizer.core.catalogue import ENTITY_CATALOGUE
+from image_anonymizer.core.detection import Detection
+from image_anonymizer.core.languages import LanguageSpec
+from image_anonymizer.core.model import OcrWord
 
 
 class FakeOcr:

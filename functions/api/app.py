@@ -1,7 +1,7 @@
 """API Gateway → Lambda entry point for /analyze-image, /redact-image, /entities, /health.
 
 The resolver, its routes and the error mapping live with the pipeline
-(``image_anonymizer.api``) so that ``image-anonymizer serve`` runs the very same
+(``image_anonymizer.entrypoints.http.api``) so that ``image-anonymizer serve`` runs the very same
 handler on localhost. Built here, once, at cold start (the model loads in the init phase).
 """
 

@@ -1,6 +1,6 @@
 """SQS (S3 notifications, integration requests) and Step Functions → the redaction worker.
 
-The handler lives with the pipeline (``image_anonymizer.queue_handler``) so tests and
+The handler lives with the pipeline (``image_anonymizer.entrypoints.worker.queue_handler``) so tests and
 the container image run the same code. Built here, once, at cold start.
 """
 

@@ -33,9 +33,9 @@ import atheris  # noqa: E402
 
 with atheris.instrument_imports(include=["image_anonymizer", "PIL"]):
     from image_anonymizer.config import CoreSettings
+    from image_anonymizer.core.service import ImageAnonymizer, Options
+    from image_anonymizer.entrypoints.http.errors import STATUS_BY_CODE
     from image_anonymizer.errors import AnonymizerError
-    from image_anonymizer.http_errors import STATUS_BY_CODE
-    from image_anonymizer.service import ImageAnonymizer, Options
 
 from tests import fuzzing  # noqa: E402
 

@@ -21,13 +21,13 @@ from typing import Any
 
 import pytest
 
-from image_anonymizer.api import Api
 from image_anonymizer.bootstrap import build_api
-from image_anonymizer.catalogue import DEFAULT_ENTITIES, national_elsewhere
 from image_anonymizer.config import ApiSettings, Settings
-from image_anonymizer.local_server import LocalContext, build_event
-from image_anonymizer.plans import PlanResolver
-from image_anonymizer.service import ImageAnonymizer
+from image_anonymizer.core.catalogue import DEFAULT_ENTITIES, national_elsewhere
+from image_anonymizer.core.service import ImageAnonymizer
+from image_anonymizer.entrypoints.http.api import Api
+from image_anonymizer.entrypoints.http.local_server import LocalContext, build_event
+from image_anonymizer.storage.plans import PlanResolver
 from tests.conftest import EVENTS, load_event, real_api
 from tests.fakes import FailOnCall
 from tests.rendering import assert_redacted, coverage, decode, encode
@@ -670,7 +670,7 @@ class _WanderingEmail:
         self.reads = 0
 
     def read(self, image: Any, languages: Any) -> Any:
-        from image_anonymizer.model import Box, LineKey, OcrWord
+        from image_anonymizer.core.model import Box, LineKey, OcrWord
 
         self.reads += 1
         top = 10 + 45 * ((self.reads - 1) % 4)

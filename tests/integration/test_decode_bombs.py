@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from image_anonymizer import formats
 from image_anonymizer.config import CoreSettings
+from image_anonymizer.core import formats
 from image_anonymizer.errors import ImageTooLarge
 
 PEAK_RSS_LIMIT_MB = 600

@@ -16,16 +16,16 @@ import pytest
 from moto import mock_aws
 from PIL import Image
 
-from image_anonymizer import cli
-from image_anonymizer import service as service_module
 from image_anonymizer.config import CoreSettings
-from image_anonymizer.detection import Detection
-from image_anonymizer.drop_folder import DropFolder
-from image_anonymizer.jobs import JobStore
-from image_anonymizer.model import Box, LineKey, OcrWord
-from image_anonymizer.object_worker import ObjectRequest, ObjectWorker
-from image_anonymizer.service import ImageAnonymizer, Options
-from image_anonymizer.uploads import UploadService
+from image_anonymizer.core import service as service_module
+from image_anonymizer.core.detection import Detection
+from image_anonymizer.core.model import Box, LineKey, OcrWord
+from image_anonymizer.core.service import ImageAnonymizer, Options
+from image_anonymizer.entrypoints import cli
+from image_anonymizer.entrypoints.drop_folder import DropFolder
+from image_anonymizer.entrypoints.http.uploads import UploadService
+from image_anonymizer.entrypoints.worker.object_worker import ObjectRequest, ObjectWorker
+from image_anonymizer.storage.jobs import JobStore
 from tests.fakes import FakeDetector, FakeOcr
 from tests.rendering import encode
 
@@ -135,7 +135,7 @@ def test_given_store_text_asked_for_then_the_stored_findings_keep_the_text(
 
 
 def test_given_an_integration_message_with_store_text_then_the_option_is_kept() -> None:
-    from image_anonymizer.object_worker import requests_from_message
+    from image_anonymizer.entrypoints.worker.object_worker import requests_from_message
 
     body = json.dumps({"bucket": BUCKET, "key": "drop/x.png", "options": {"store_text": True}})
     (request,) = requests_from_message(body)

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageCms
 
+from image_anonymizer.core.service import ImageAnonymizer, Options
 from image_anonymizer.errors import (
     ImageTooLarge,
     InvalidRequest,
@@ -18,7 +19,6 @@ from image_anonymizer.errors import (
     UnprocessableImage,
     UnsupportedImage,
 )
-from image_anonymizer.service import ImageAnonymizer, Options
 from tests.fakes import FakeDetector, FakeOcr
 from tests.rendering import assert_redacted, decode, encode, render, tokens
 
@@ -191,6 +191,6 @@ def test_given_language_without_ocr_data_then_error_names_the_package(anonymizer
 def test_given_language_combinations_then_codes_are_normalised() -> None:
     assert Options.parse(language="en+de").language.tesseract == ("eng", "deu")
     assert Options.parse(language="eng+fra").language.iso == ("en", "fr")
-    from image_anonymizer.languages import ISO_TO_TESSERACT
+    from image_anonymizer.core.languages import ISO_TO_TESSERACT
 
     assert len(set(ISO_TO_TESSERACT.values())) >= 48

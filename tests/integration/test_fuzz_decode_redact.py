@@ -32,12 +32,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageSequence
 
-from image_anonymizer import formats
 from image_anonymizer.config import CoreSettings
+from image_anonymizer.core import formats
+from image_anonymizer.core.service import ImageAnonymizer, Options
+from image_anonymizer.entrypoints.http.errors import STATUS_BY_CODE
+from image_anonymizer.entrypoints.http.local_server import LocalContext
 from image_anonymizer.errors import AnonymizerError, UnprocessableImage
-from image_anonymizer.http_errors import STATUS_BY_CODE
-from image_anonymizer.local_server import LocalContext
-from image_anonymizer.service import ImageAnonymizer, Options
 from tests import fuzzing
 from tests.conftest import EVENTS, real_api
 from tests.rendering import coverage

@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from image_anonymizer import formats
 from image_anonymizer.config import CoreSettings
-from image_anonymizer.service import ImageAnonymizer, Options
+from image_anonymizer.core import formats
+from image_anonymizer.core.service import ImageAnonymizer, Options
 from tests.rendering import font
 
 SIZE = (900, 220)

@@ -18,13 +18,13 @@ import zxingcpp
 from moto.server import ThreadedMotoServer
 from PIL import Image
 
-from image_anonymizer import schemas
-from image_anonymizer.api import Api
 from image_anonymizer.bootstrap import build_api, build_worker
 from image_anonymizer.config import Settings
-from image_anonymizer.local_server import LocalContext, build_event
-from image_anonymizer.plans import PlanResolver
-from image_anonymizer.queue_handler import QueueHandler
+from image_anonymizer.entrypoints.http import schemas
+from image_anonymizer.entrypoints.http.api import Api
+from image_anonymizer.entrypoints.http.local_server import LocalContext, build_event
+from image_anonymizer.entrypoints.worker.queue_handler import QueueHandler
+from image_anonymizer.storage.plans import PlanResolver
 from tests.conftest import real_anonymizer
 from tests.rendering import assert_redacted, coverage, decode, encode, render, tokens
 

@@ -7,8 +7,8 @@ import socket
 import pytest
 from pytest_socket import SocketBlockedError, disable_socket, enable_socket
 
-from image_anonymizer.detection import PresidioDetector
-from image_anonymizer.service import ImageAnonymizer, Options
+from image_anonymizer.core.detection import PresidioDetector
+from image_anonymizer.core.service import ImageAnonymizer, Options
 from tests.rendering import assert_redacted, decode, encode, render, tokens
 
 
@@ -43,8 +43,8 @@ def test_given_no_network_then_a_fresh_service_builds_and_redacts_emails_and_url
 
 def test_given_no_network_then_rapidocr_loads_its_models_from_the_wheel(no_network: object) -> None:
     # RapidOCR downloads models it does not find; ours are named from the wheel.
-    from image_anonymizer.languages import parse_language
-    from image_anonymizer.ocr import RapidOcrEngine
+    from image_anonymizer.core.languages import parse_language
+    from image_anonymizer.core.ocr import RapidOcrEngine
 
     image, _ = render([tokens("Ship to Jonas Weber")], size=(600, 100))
     words = RapidOcrEngine().read(image.convert("L"), parse_language("en"))

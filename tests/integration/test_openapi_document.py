@@ -12,10 +12,11 @@ from typing import Any
 import pytest
 from openapi_spec_validator import OpenAPIV31SpecValidator
 
-from image_anonymizer import __version__, schemas
-from image_anonymizer.catalogue import DEFAULT_SCORE_THRESHOLD, ENTITY_CATALOGUE
-from image_anonymizer.local_server import LocalContext
-from image_anonymizer.redaction import FILL_COLORS
+from image_anonymizer import __version__
+from image_anonymizer.core.catalogue import DEFAULT_SCORE_THRESHOLD, ENTITY_CATALOGUE
+from image_anonymizer.core.redaction import FILL_COLORS
+from image_anonymizer.entrypoints.http import schemas
+from image_anonymizer.entrypoints.http.local_server import LocalContext
 from tests.conftest import load_event, real_api
 from tests.integration.test_template import REPO, _load_template
 

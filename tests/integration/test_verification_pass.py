@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from image_anonymizer.core.languages import LanguageSpec
+from image_anonymizer.core.model import OcrWord
+from image_anonymizer.core.ocr import OcrEngine
+from image_anonymizer.core.service import ImageAnonymizer, Options
 from image_anonymizer.errors import ProcessingFailed
-from image_anonymizer.languages import LanguageSpec
-from image_anonymizer.model import OcrWord
-from image_anonymizer.ocr import OcrEngine
-from image_anonymizer.service import ImageAnonymizer, Options
 from tests.fakes import FailOnCall
 from tests.rendering import (
     EMAIL,

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from image_anonymizer import ocr
 from image_anonymizer.config import CoreSettings
+from image_anonymizer.core import ocr
+from image_anonymizer.core.language_detection import LanguageDetector
+from image_anonymizer.core.languages import TESSERACT_TO_ISO
+from image_anonymizer.core.ocr.engines import TesserocrEngine
+from image_anonymizer.core.service import ImageAnonymizer, Options
 from image_anonymizer.errors import LanguageNotInstalled, UnsupportedEntityType
-from image_anonymizer.language_detection import LanguageDetector
-from image_anonymizer.languages import TESSERACT_TO_ISO
-from image_anonymizer.ocr_engines import TesserocrEngine
-from image_anonymizer.service import ImageAnonymizer, Options
 from tests.rendering import LETTER, Line, Word, assert_redacted, decode, encode, render, tokens
 
 

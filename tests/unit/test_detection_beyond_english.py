@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from image_anonymizer.detection import PresidioDetector
+from image_anonymizer.core.detection import PresidioDetector
 
 
 @pytest.fixture(scope="module")

@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from presidio_analyzer import EntityRecognizer
 
-from image_anonymizer.detection import PresidioDetector
-from image_anonymizer.detection.lexicon import Vocabulary
-from image_anonymizer.detection.recognizers import (
+from image_anonymizer.core.detection import PresidioDetector
+from image_anonymizer.core.detection.lexicon import Vocabulary
+from image_anonymizer.core.detection.recognizers import (
     AccountNumberRecognizer,
     AddressRecognizer,
     ChineseNameRecognizer,

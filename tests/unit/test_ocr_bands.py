@@ -11,11 +11,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from image_anonymizer import ocr
-from image_anonymizer.bands import MIN_GAP_PX, Band, split_bands
 from image_anonymizer.config import CoreSettings, available_cpus
-from image_anonymizer.languages import LanguageSpec, parse_language
-from image_anonymizer.model import Box, LineKey, OcrWord
+from image_anonymizer.core import ocr
+from image_anonymizer.core.languages import LanguageSpec, parse_language
+from image_anonymizer.core.model import Box, LineKey, OcrWord
+from image_anonymizer.core.ocr.bands import MIN_GAP_PX, Band, split_bands
 
 EN = parse_language("en")
 

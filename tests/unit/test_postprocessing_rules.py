@@ -8,12 +8,12 @@ import sys
 
 import pytest
 
-from image_anonymizer.detection import Detection, PresidioDetector, Traits
-from image_anonymizer.detection import postprocessing as pp
-from image_anonymizer.detection.findings import NO_TRAITS
-from image_anonymizer.detection.lexicon import Vocabulary
-from image_anonymizer.detection.postprocessing import Page
-from image_anonymizer.detection.recognizers import (
+from image_anonymizer.core.detection import Detection, PresidioDetector, Traits
+from image_anonymizer.core.detection import postprocessing as pp
+from image_anonymizer.core.detection.findings import NO_TRAITS
+from image_anonymizer.core.detection.lexicon import Vocabulary
+from image_anonymizer.core.detection.postprocessing import Page
+from image_anonymizer.core.detection.recognizers import (
     NER_TRAITS,
     AddressRecognizer,
     DateTimeRecognizer,

@@ -2,7 +2,7 @@
 
 import pytest
 
-from image_anonymizer.detection import PresidioDetector
+from image_anonymizer.core.detection import PresidioDetector
 
 
 @pytest.fixture(scope="module")

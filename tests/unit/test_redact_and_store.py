@@ -9,12 +9,12 @@ from pathlib import Path
 from PIL import Image
 
 from image_anonymizer.config import CoreSettings
-from image_anonymizer.detection import Detection
+from image_anonymizer.core.detection import Detection
+from image_anonymizer.core.model import Box, LineKey, OcrWord
+from image_anonymizer.core.service import ImageAnonymizer, Options
 from image_anonymizer.errors import UnprocessableImage
-from image_anonymizer.model import Box, LineKey, OcrWord
-from image_anonymizer.redact_and_store import RedactAndStore
-from image_anonymizer.service import ImageAnonymizer, Options
-from image_anonymizer.stores import FolderStore
+from image_anonymizer.storage.stores import FolderStore
+from image_anonymizer.usecases.redact_and_store import RedactAndStore
 from tests.fakes import FakeDetector, FakeOcr
 from tests.rendering import decode, encode
 

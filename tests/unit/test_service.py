@@ -5,19 +5,19 @@ from __future__ import annotations
 import pytest
 from PIL import Image
 
-from image_anonymizer import service as service_module
-from image_anonymizer.catalogue import ENTITY_CATALOGUE
 from image_anonymizer.config import CoreSettings
-from image_anonymizer.detection import Detection
+from image_anonymizer.core import service as service_module
+from image_anonymizer.core.catalogue import ENTITY_CATALOGUE
+from image_anonymizer.core.detection import Detection
+from image_anonymizer.core.languages import LanguageSpec
+from image_anonymizer.core.model import Box, LineKey, OcrWord
+from image_anonymizer.core.service import ImageAnonymizer, Options, token_cost
 from image_anonymizer.errors import (
     InvalidRequest,
     ProcessingFailed,
     UnsupportedEntityType,
     VerificationFailed,
 )
-from image_anonymizer.languages import LanguageSpec
-from image_anonymizer.model import Box, LineKey, OcrWord
-from image_anonymizer.service import ImageAnonymizer, Options, token_cost
 from tests.fakes import FailOnCall, FakeDetector, FakeOcr
 from tests.rendering import decode, encode, render, tokens
 
@@ -243,7 +243,7 @@ class RecordingDetector(FakeDetector):
 
 
 def test_given_exclude_entities_then_analysis_and_verification_ask_for_the_types_less_those() -> None:
-    from image_anonymizer.catalogue import DEFAULT_ENTITIES
+    from image_anonymizer.core.catalogue import DEFAULT_ENTITIES
 
     detector = RecordingDetector([Detection("PERSON", 15, 20, 0.85, "SpacyRecognizer")])
     anonymizer = ImageAnonymizer(

@@ -10,7 +10,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from image_anonymizer.plans import _usage_plan_lookup
+from image_anonymizer.storage.plans import _usage_plan_lookup
 
 
 @pytest.fixture

@@ -7,13 +7,13 @@ from __future__ import annotations
 import pytest
 from PIL import Image
 
-from image_anonymizer import service as service_module
 from image_anonymizer.config import CoreSettings
+from image_anonymizer.core import service as service_module
+from image_anonymizer.core.model import Box
+from image_anonymizer.core.service import ImageAnonymizer, Options
+from image_anonymizer.core.verification import MAX_PASSES
+from image_anonymizer.core.visual import DecodedCode
 from image_anonymizer.errors import VerificationFailed
-from image_anonymizer.model import Box
-from image_anonymizer.service import ImageAnonymizer, Options
-from image_anonymizer.verification import MAX_PASSES
-from image_anonymizer.visual import DecodedCode
 from tests.fakes import FakeDetector, FakeOcr
 from tests.rendering import coverage, decode, encode
 

@@ -8,13 +8,13 @@ import threading
 import pytest
 from PIL import Image
 
-from image_anonymizer import service as service_module
 from image_anonymizer.config import CoreSettings
+from image_anonymizer.core import service as service_module
+from image_anonymizer.core.languages import LanguageSpec, parse_language
+from image_anonymizer.core.model import OcrWord
+from image_anonymizer.core.ocr.warming import WarmingEngine
+from image_anonymizer.core.service import ImageAnonymizer, Options
 from image_anonymizer.errors import ProcessingFailed
-from image_anonymizer.languages import LanguageSpec, parse_language
-from image_anonymizer.model import OcrWord
-from image_anonymizer.service import ImageAnonymizer, Options
-from image_anonymizer.warming import WarmingEngine
 from tests.fakes import FakeDetector, FakeOcr
 from tests.rendering import encode, render, tokens
 

@@ -6,22 +6,22 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .config import Settings
-from .errors import NotConfigured
+from image_anonymizer.config import Settings
+from image_anonymizer.errors import NotConfigured
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePersistenceLayer
 
-    from .api import Api
-    from .plans import PlanResolver
-    from .queue_handler import QueueHandler
-    from .service import ImageAnonymizer
-    from .uploads import UploadService
+    from image_anonymizer.core.service import ImageAnonymizer
+    from image_anonymizer.entrypoints.http.api import Api
+    from image_anonymizer.entrypoints.http.uploads import UploadService
+    from image_anonymizer.entrypoints.worker.queue_handler import QueueHandler
+    from image_anonymizer.storage.plans import PlanResolver
 
 
 def build_anonymizer(settings: Settings) -> ImageAnonymizer:
     """The service, warmed up: the model and Tesseract loaded now, at cold start."""
-    from .service import ImageAnonymizer
+    from image_anonymizer.core.service import ImageAnonymizer
 
     anonymizer = ImageAnonymizer(settings.core)
     anonymizer.warm_up()
@@ -38,10 +38,10 @@ def build_api(
 ) -> Api:
     """The HTTP API. Without ``uploads``, the large-upload flow is built when the settings
     name a bucket and a jobs table (else its routes answer 501)."""
-    from .api import Api
-    from .jobs import JobStore
-    from .plans import PlanResolver
-    from .uploads import UploadService
+    from image_anonymizer.entrypoints.http.api import Api
+    from image_anonymizer.entrypoints.http.uploads import UploadService
+    from image_anonymizer.storage.jobs import JobStore
+    from image_anonymizer.storage.plans import PlanResolver
 
     api = settings.api
     if plans is None:
@@ -63,9 +63,9 @@ def build_worker(
 ) -> QueueHandler:
     """The redaction worker's handler; it needs a bucket, a jobs table and an
     idempotency table (``BUCKET_NAME``, ``JOBS_TABLE``, ``IDEMPOTENCY_TABLE``)."""
-    from .jobs import JobStore
-    from .object_worker import EventPublisher, ObjectWorker
-    from .queue_handler import QueueHandler
+    from image_anonymizer.entrypoints.worker.object_worker import EventPublisher, ObjectWorker
+    from image_anonymizer.entrypoints.worker.queue_handler import QueueHandler
+    from image_anonymizer.storage.jobs import JobStore
 
     worker = settings.worker
     if not (worker.bucket and worker.jobs_table and worker.idempotency_table):
@@ -95,6 +95,6 @@ def _client(name: str) -> Any:
 
 def _unwarmed(settings: Settings) -> ImageAnonymizer:
     # The worker never warmed up its service: its first message loads what it needs.
-    from .service import ImageAnonymizer
+    from image_anonymizer.core.service import ImageAnonymizer
 
     return ImageAnonymizer(settings.core)
