@@ -24,7 +24,8 @@ from image_anonymizer.core.service import ImageAnonymizer, Options
 from image_anonymizer.entrypoints import cli
 from image_anonymizer.entrypoints.drop_folder import DropFolder
 from image_anonymizer.entrypoints.http.uploads import UploadService
-from image_anonymizer.entrypoints.worker.object_worker import ObjectRequest, ObjectWorker
+from image_anonymizer.entrypoints.worker.messages import ObjectRequest
+from image_anonymizer.entrypoints.worker.object_worker import ObjectWorker
 from image_anonymizer.storage.jobs import JobStore
 from tests.fakes import FakeDetector, FakeOcr
 from tests.rendering import encode
@@ -135,7 +136,7 @@ def test_given_store_text_asked_for_then_the_stored_findings_keep_the_text(
 
 
 def test_given_an_integration_message_with_store_text_then_the_option_is_kept() -> None:
-    from image_anonymizer.entrypoints.worker.object_worker import requests_from_message
+    from image_anonymizer.entrypoints.worker.messages import requests_from_message
 
     body = json.dumps({"bucket": BUCKET, "key": "drop/x.png", "options": {"store_text": True}})
     (request,) = requests_from_message(body)

@@ -244,7 +244,7 @@ def test_image_routes_validate_requests_and_function_reads_its_settings() -> Non
 
 
 def test_large_upload_flow_resources_are_safe_and_never_loop() -> None:
-    from image_anonymizer.entrypoints.worker.object_worker import Layout
+    from image_anonymizer.storage.layout import Layout
 
     resources = _load_template()["Resources"]
     bucket = resources["ImagesBucket"]["Properties"]
@@ -310,7 +310,7 @@ def test_usage_plan_lookup_may_only_list_usage_plans() -> None:
 
 
 def test_worker_reads_deletes_and_writes_each_only_under_its_own_prefixes() -> None:
-    from image_anonymizer.entrypoints.worker.object_worker import Layout
+    from image_anonymizer.storage.layout import Layout
 
     worker = _load_template()["Resources"]["WorkerFunction"]
     policies = worker["Properties"]["Policies"]

@@ -1,21 +1,13 @@
-"""Where the redact-and-store use case writes: a small ``Store`` port and its two
-adapters, an S3 bucket and a folder of the file system."""
+"""The two adapters of the redact-and-store use case's ``Store`` port: an S3 bucket
+and a folder of the file system."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 PART_SUFFIX = ".part"
-
-
-class Store(Protocol):
-    """Named blobs: write one (whole, never half), remove one."""
-
-    def write(self, name: str, data: bytes, content_type: str | None = None) -> None: ...
-
-    def remove(self, name: str) -> None: ...
 
 
 class S3Store:

@@ -6,13 +6,22 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from image_anonymizer.errors import AnonymizerError
 
 if TYPE_CHECKING:  # the entry points import this module before they load the model
     from image_anonymizer.core.service import ImageAnonymizer, Options, Redaction
-    from image_anonymizer.storage.stores import Store
+
+
+class Store(Protocol):
+    """Where results go: named blobs, each written whole (never half) or removed.
+    ``storage.stores`` has the adapters: ``S3Store`` and ``FolderStore``."""
+
+    def write(self, name: str, data: bytes, content_type: str | None = None) -> None: ...
+
+    def remove(self, name: str) -> None: ...
+
 
 FINDINGS_SUFFIX = ".json"
 ERROR_SUFFIX = ".error.json"

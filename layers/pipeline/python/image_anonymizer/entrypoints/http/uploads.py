@@ -7,9 +7,9 @@ import re
 import uuid
 from typing import Any
 
-from image_anonymizer.entrypoints.worker.object_worker import Layout
 from image_anonymizer.errors import JobNotFound
 from image_anonymizer.storage.jobs import DONE, JobStore
+from image_anonymizer.storage.layout import Layout
 from image_anonymizer.storage.plans import plan_limit_bytes
 
 UPLOAD_EXPIRES_S = 900

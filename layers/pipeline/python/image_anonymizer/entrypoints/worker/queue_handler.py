@@ -21,12 +21,12 @@ from aws_lambda_powertools.utilities.idempotency.persistence.base import BasePer
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from image_anonymizer.config import WorkerSettings
-from image_anonymizer.entrypoints.worker.object_worker import (
+from image_anonymizer.entrypoints.worker.messages import (
     ObjectRequest,
-    ObjectWorker,
     request_from_integration,
     requests_from_message,
 )
+from image_anonymizer.entrypoints.worker.object_worker import ObjectWorker
 from image_anonymizer.errors import PoisonMessage
 
 
@@ -68,7 +68,7 @@ class QueueHandler:
 
         # The idempotency records are keyed by the function's module and name: kept as
         # they were, so that a deployment neither redoes nor loses work in flight.
-        redact_once.__module__ = "image_anonymizer.queue_handler"
+        redact_once.__module__ = "image_anonymizer.entrypoints.worker.queue_handler"
         redact_once.__qualname__ = "redact_once"
         wrapped: Callable[..., dict[str, Any]] = idempotent_function(
             data_keyword_argument="request", config=self.idempotency, persistence_store=persistence
