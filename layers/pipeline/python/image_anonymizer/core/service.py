@@ -8,343 +8,51 @@ was asked for).
 
 from __future__ import annotations
 
-import math
 import time
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from PIL import Image
 
 from image_anonymizer.config import CoreSettings
 from image_anonymizer.core import catalogue, formats, mapping, ocr, redaction, request_lists, visual
-from image_anonymizer.core.catalogue import DEFAULT_SCORE_THRESHOLD, VISUAL_ENTITIES, validate_entities
 from image_anonymizer.core.detection import Detection, PresidioDetector
-from image_anonymizer.core.language_detection import LanguageDetection, LanguageDetector
-from image_anonymizer.core.languages import TESSERACT_TO_ISO, LanguageSpec, parse_language, require_installed
-from image_anonymizer.core.model import Box, Finding, OcrWord
+from image_anonymizer.core.language_detection import LanguageDetector
+from image_anonymizer.core.languages import TESSERACT_TO_ISO, parse_language, require_installed
+from image_anonymizer.core.model import Box, Finding
 from image_anonymizer.core.ocr.warming import WarmingEngine
+from image_anonymizer.core.options import Options, parse_flag
 from image_anonymizer.core.ports import Detector
+from image_anonymizer.core.results import Analysis, PageAnalysis, Redaction, token_cost
 from image_anonymizer.core.verification import (
     MAX_PASSES,
-    SKIPPED,
     Verification,
     combined,
     is_painted,
     readable_view,
     worth_covering,
 )
+from image_anonymizer.core.visual_findings import visual_findings
 from image_anonymizer.errors import (
     AnonymizerError,
-    InvalidRequest,
     ProcessingFailed,
     UnsupportedEntityType,
     VerificationFailed,
 )
 
+# The service's public surface: what it takes and what it answers.
+__all__ = [
+    "Analysis",
+    "ImageAnonymizer",
+    "Options",
+    "PageAnalysis",
+    "Redaction",
+    "parse_flag",
+    "token_cost",
+]
+
 _T = TypeVar("_T")
-_PARTS_OF_EMAILS = frozenset({"URL", "DOMAIN_NAME"})
-
-
-@dataclass(frozen=True)
-class Options:
-    """What a caller may choose. Build with ``Options.parse`` to validate raw input."""
-
-    language: LanguageSpec
-    score_threshold: float = DEFAULT_SCORE_THRESHOLD
-    entities: frozenset[str] | None = None
-    fill_color: str = redaction.DEFAULT_FILL
-    ocr_mode: ocr.OcrMode = "thorough"
-    verify: bool | None = None
-    exclude_entities: frozenset[str] | None = None
-    allow_list: tuple[str, ...] = ()
-    deny_list: tuple[str, ...] = ()
-    include_words: bool = True
-    codes: visual.CodesMode = "pii"
-    faces: bool = True
-
-    @property
-    def detected_entities(self) -> frozenset[str] | None:
-        """The types the text detector looks for: ``entities`` (or the defaults) minus
-        ``exclude_entities``, without the visual types (``FACE``, ``CODE``); ``None``
-        means the detector's defaults, and an empty set means none at all (as when
-        ``entities`` names visual types only)."""
-        text = None if self.entities is None else self.entities - VISUAL_ENTITIES.keys()
-        if not self.exclude_entities:
-            return text
-        return (catalogue.DEFAULT_ENTITIES if text is None else text) - self.exclude_entities
-
-    def looks_for(self, visual_type: str) -> bool:
-        """Whether ``FACE`` or ``CODE`` is looked for: its option (``faces``, ``codes``)
-        allows it, and ``entities`` is the default or names it, and
-        ``exclude_entities`` does not."""
-        allowed = self.faces if visual_type == visual.FACE else self.codes != "none"
-        named = self.entities is None or visual_type in self.entities
-        return allowed and named and visual_type not in (self.exclude_entities or frozenset())
-
-    @property
-    def payload_entities(self) -> frozenset[str] | None:
-        """The types a code's payload is searched for: the text types asked for, or the
-        defaults (less those excluded) when ``entities`` names visual types only."""
-        wanted = self.asked_entities
-        visual_only = self.entities is not None and not self.entities - VISUAL_ENTITIES.keys()
-        if wanted is not None and not wanted and visual_only:
-            return catalogue.DEFAULT_ENTITIES - (self.exclude_entities or frozenset())
-        return wanted
-
-    @property
-    def asked_entities(self) -> frozenset[str] | None:
-        """What the detector is asked for: ``detected_entities``, plus an excluded
-        EMAIL_ADDRESS when URLs or domain names are looked for. The detector then sees
-        the emails and reports no URL or domain inside one, as when emails are asked
-        for, and ``_findings`` drops the emails: an excluded email is left whole."""
-        wanted = self.detected_entities
-        if wanted and self.exclude_entities and wanted & _PARTS_OF_EMAILS:
-            return wanted | (self.exclude_entities & {"EMAIL_ADDRESS"})
-        return wanted
-
-    @property
-    def verifies(self) -> bool:
-        """Whether a redaction is read again before it is returned: ``verify`` when
-        given, else in thorough mode only."""
-        return self.ocr_mode == "thorough" if self.verify is None else self.verify
-
-    @classmethod
-    def parse(
-        cls,
-        language: str | None = None,
-        score_threshold: float | str | None = None,
-        entities: Iterable[str] | str | None = None,
-        fill_color: str | None = None,
-        ocr_mode: str | None = None,
-        verify: bool | str | None = None,
-        exclude_entities: Iterable[str] | str | None = None,
-        allow_list: object = None,
-        deny_list: object = None,
-        include_words: bool | str | None = None,
-        codes: str | None = None,
-        faces: bool | str | None = None,
-    ) -> Options:
-        """Validate raw request values; every bad one raises ``InvalidRequest``.
-
-        ``entities`` and ``exclude_entities``: comma-separated, a JSON array, or a
-        sequence. ``allow_list`` and ``deny_list``: as ``request_lists.parse_list`` reads them.
-        ``codes``: pii (default), all or none; ``faces``: true (default) or false.
-        """
-        return cls(
-            language=parse_language(language),
-            score_threshold=_parse_threshold(score_threshold),
-            entities=validate_entities(_entity_names(entities, "entities")),
-            fill_color=redaction.parse_fill_color(fill_color),
-            ocr_mode=_parse_ocr_mode(ocr_mode),
-            verify=parse_flag(verify, "verify"),
-            exclude_entities=validate_entities(_entity_names(exclude_entities, "exclude_entities")),
-            allow_list=request_lists.parse_list(allow_list, "allow_list"),
-            deny_list=request_lists.parse_list(deny_list, "deny_list"),
-            include_words=parse_flag(include_words, "include_words") is not False,
-            codes=visual.parse_codes(codes),
-            faces=parse_flag(faces, "faces") is not False,
-        )
-
-
-@dataclass(frozen=True)
-class PageAnalysis:
-    """One page or frame: its size, its text, and what was found on it."""
-
-    index: int
-    width: int
-    height: int
-    ocr_text: str
-    word_count: int
-    mean_confidence: float
-    findings: tuple[Finding, ...]
-    added: tuple[Finding, ...] = ()  # found by verification, on the redacted page
-    words: tuple[OcrWord, ...] = ()  # every word OCR read, in page pixels
-
-
-@dataclass(frozen=True)
-class Analysis:
-    """Everything found in one image. ``to_dict`` is the API's JSON."""
-
-    image_format: formats.ImageFormat
-    pages: tuple[PageAnalysis, ...]
-    language: LanguageSpec
-    detection_mode: str
-    ocr_engine: str
-    ocr_mode: str = "thorough"
-    timings: dict[str, float] = field(default_factory=dict)
-    verification: Verification = SKIPPED
-    # Types a default request could not look for: the language cannot detect them here.
-    unsupported_entities: tuple[str, ...] = ()
-    include_words: bool = True  # the caller's include_words: ``words`` in the answer
-    language_detection: LanguageDetection | None = None  # what language=auto chose
-
-    @property
-    def findings(self) -> tuple[tuple[int, Finding], ...]:
-        """Every finding with its page: the analysis', then those verification added."""
-        return tuple((page.index, f) for page in self.pages for f in (*page.findings, *page.added))
-
-    @property
-    def characters(self) -> int:
-        return sum(len(page.ocr_text) for page in self.pages)
-
-    @property
-    def tokens(self) -> int:
-        return token_cost(self.characters, len(self.findings), len(self.pages))
-
-    def entity_counts(self) -> dict[str, int]:
-        counts: dict[str, int] = {}
-        for _, finding in self.findings:
-            counts[finding.entity_type] = counts.get(finding.entity_type, 0) + 1
-        return dict(sorted(counts.items()))
-
-    def to_dict(self, with_text: bool = True, with_words: bool = True) -> dict[str, Any]:
-        """The API's JSON. ``with_text=False``: what may be stored, types, boxes, scores,
-        pages and counts, without any text read from the image (no ``text`` per entity,
-        no ``ocr_text``, no ``words``). ``words``, every word read with its box,
-        confidence, language and page, only with ``with_text`` and ``with_words`` when the
-        caller asked for them (``include_words``, the default): stored findings pass
-        ``with_words=False``, so they never hold them."""
-        first = self.pages[0]
-        answer: dict[str, Any] = {
-            "entities": [
-                {
-                    "entity_type": f.entity_type,
-                    **({"text": f.text} if with_text else {}),
-                    "score": f.score,
-                    "bbox": f.bbox.to_dict(),
-                    "boxes": [b.to_dict() for b in f.boxes],
-                    "page": page.index,
-                    # A face or a code says so, whichever pass found it.
-                    "source": f.source or source,
-                    **(
-                        {"symbology": f.symbology, "payload_types": list(f.payload_types)}
-                        if f.source == "code"
-                        else {}
-                    ),
-                }
-                for page in self.pages
-                for source, found in (("analysis", page.findings), ("verification", page.added))
-                for f in found
-            ],
-            "ocr_text": "\f".join(page.ocr_text for page in self.pages),
-            "image_dimensions": {"width": first.width, "height": first.height},
-            "format": self.image_format.name,
-            "page_count": len(self.pages),
-            "pages": [
-                {
-                    "index": page.index,
-                    "width": page.width,
-                    "height": page.height,
-                    "word_count": page.word_count,
-                    "ocr_confidence": page.mean_confidence,
-                    "entity_count": len(page.findings) + len(page.added),
-                }
-                for page in self.pages
-            ],
-            "language": self.language.tesseract_string,
-            "detection_mode": self.detection_mode,
-            "ocr_engine": self.ocr_engine,
-            "ocr_mode": self.ocr_mode,
-            "entity_counts": self.entity_counts(),
-            "tokens": self.tokens,
-            "timings_ms": {k: round(v * 1000, 1) for k, v in self.timings.items()},
-            "verification": self.verification.to_dict(),
-            "unsupported_entities": list(self.unsupported_entities),
-        }
-        if self.language_detection is not None:
-            answer["language_detection"] = self.language_detection.to_dict()
-        if not with_text:
-            del answer["ocr_text"]
-        elif with_words and self.include_words:
-            answer["words"] = [
-                {
-                    "text": w.text,
-                    "bbox": w.box.to_dict(),
-                    "confidence": round(w.confidence, 1),
-                    "language": w.language,
-                    "page": page.index,
-                }
-                for page in self.pages
-                for w in page.words
-            ]
-        return answer
-
-
-@dataclass(frozen=True)
-class Redaction:
-    """The redacted image, encoded like the upload, and what was covered."""
-
-    image: bytes
-    content_type: str
-    analysis: Analysis
-
-
-def token_cost(characters: int, entities: int, pages: int) -> int:
-    """Tokens a request costs: 1 per page, 1 per started 1,000 characters read,
-    1 per started pair of entities found. A one-page scan with 2,500 characters
-    and 10 entities costs 1 + 3 + 5 = 9."""
-    return max(1, pages) + math.ceil(characters / 1000) + math.ceil(entities / 2)
-
-
-def _entity_names(value: Iterable[str] | str | None, name: str) -> Iterable[str] | None:
-    """Type names from one comma-separated string or JSON array string, or a sequence
-    (whose items may be comma-separated too: a form field repeated)."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        stripped = value.strip()
-        if stripped.startswith("[") and stripped.endswith("]"):
-            return request_lists.parse_list(stripped, name)
-        return value.split(",")
-    names: list[str] = []
-    for item in value:
-        if not isinstance(item, str):
-            raise InvalidRequest(f"{name} must be entity type names.")
-        names += item.split(",")
-    return names
-
-
-def _parse_ocr_mode(value: str | None) -> ocr.OcrMode:
-    """``thorough`` (the default: Tesseract, then RapidOCR where Tesseract struggled)
-    or ``fast`` (one Tesseract pass)."""
-    if value is None or value == "":
-        return "thorough"
-    mode = value.strip().lower() if isinstance(value, str) else value
-    for known in ocr.OCR_MODES:
-        if mode == known:
-            return known
-    raise InvalidRequest(f"ocr_mode must be one of: {', '.join(ocr.OCR_MODES)}.")
-
-
-_TRUE = ("true", "1", "yes", "on")
-_FALSE = ("false", "0", "no", "off")
-
-
-def parse_flag(value: bool | str | None, name: str) -> bool | None:
-    """``true``/``false`` (also 1/0, yes/no, on/off); ``None`` or empty: not given."""
-    if value is None or isinstance(value, bool):
-        return value
-    text = str(value).strip().lower()
-    if text == "":
-        return None
-    if text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    raise InvalidRequest(f"{name} must be true or false.")
-
-
-def _parse_threshold(value: float | str | None) -> float:
-    if value is None or value == "":
-        return DEFAULT_SCORE_THRESHOLD
-    try:
-        threshold = float(value)
-    except (TypeError, ValueError):
-        raise InvalidRequest("score_threshold must be a number between 0 and 1.") from None
-    if not 0.0 <= threshold <= 1.0 or math.isnan(threshold):
-        raise InvalidRequest("score_threshold must be a number between 0 and 1.")
-    return threshold
 
 
 class ImageAnonymizer:
@@ -553,54 +261,9 @@ class ImageAnonymizer:
     def _visual_findings(
         self, page: Image.Image, options: Options, timings: dict[str, float] | None = None
     ) -> list[Finding]:
-        """Faces (each box padded to the head) and codes on the page pixels. A code is
-        a finding under ``codes=all``, or under ``codes=pii`` when its payload holds a
-        type asked for; its text is its symbology, and the payload goes no further
-        than ``_payload_types``."""
-        found: list[Finding] = []
-        faces, codes = options.looks_for(visual.FACE), options.looks_for(visual.CODE)
-        started = time.perf_counter()
-        if faces or codes:
-            page = page if page.mode == "L" else page.convert("L")  # once, for both
-        if faces:  # the conversion is timed with the first step
-            for face in self.face_detector.detect(page):
-                box = visual.head_box(face, page.width, page.height)
-                found.append(
-                    Finding(
-                        visual.FACE,
-                        "",
-                        visual.FACE_SCORE,
-                        0,
-                        0,
-                        (box,),
-                        type(self.face_detector).__name__,
-                        source=visual.VISUAL_SOURCES[visual.FACE],
-                    )
-                )
-            if timings is not None:
-                timings["faces"] = timings.get("faces", 0.0) + time.perf_counter() - started
-        if codes:
-            started = started if not faces else time.perf_counter()
-            for code in self.code_reader.read(page):
-                types = self._payload_types(code.payload, options)
-                if options.codes == "all" or types:
-                    found.append(
-                        Finding(
-                            visual.CODE,
-                            code.symbology,
-                            visual.CODE_SCORE,
-                            0,
-                            0,
-                            (code.box,),
-                            type(self.code_reader).__name__,
-                            source=visual.VISUAL_SOURCES[visual.CODE],
-                            symbology=code.symbology,
-                            payload_types=types,
-                        )
-                    )
-            if timings is not None:
-                timings["codes"] = timings.get("codes", 0.0) + time.perf_counter() - started
-        return found
+        return visual_findings(
+            page, options, self.face_detector, self.code_reader, self._payload_types, timings
+        )
 
     def _payload_types(self, payload: str, options: Options) -> tuple[str, ...]:
         """The types found in a code's payload, with the request's types, threshold,
