@@ -36,7 +36,7 @@ START, END = "<!-- stages: bench/stages.py -->", "<!-- /stages -->"
 # (row, module, attribute path): the functions each stage's time is measured in.
 STAGES: list[tuple[str, str, str]] = [
     ("decode", "image_anonymizer.core.formats", "decode"),
-    ("flatten (greyscale, inversion of dark regions)", "image_anonymizer.core.ocr", "_flatten"),
+    ("flatten (greyscale, inversion of dark regions)", "image_anonymizer.core.ocr.passes", "_flatten"),
     ("Tesseract reads (every pass)", "image_anonymizer.core.ocr.engines", "TesserocrEngine.read"),
     ("RapidOCR text detection", "rapidocr.ch_ppocr_det.main", "TextDetector.__call__"),
     ("RapidOCR recognition", "rapidocr.ch_ppocr_rec.main", "TextRecognizer.__call__"),
