@@ -26,7 +26,7 @@ from image_anonymizer.config import ApiSettings, Settings
 from image_anonymizer.core.catalogue import DEFAULT_ENTITIES, national_elsewhere
 from image_anonymizer.core.service import ImageAnonymizer
 from image_anonymizer.entrypoints.http.api import Api
-from image_anonymizer.entrypoints.http.local_server import LocalContext, build_event
+from image_anonymizer.entrypoints.http.lambda_events import LocalContext, build_event
 from image_anonymizer.storage.plans import PlanResolver
 from tests.conftest import EVENTS, load_event, real_api
 from tests.fakes import FailOnCall
@@ -637,7 +637,7 @@ def test_given_an_image_with_an_email_and_a_phone_then_no_text_read_reaches_the_
     route = "analyze_image" if name.startswith("analyze") else "redact_image"
     assert provider.subsegments == [
         "## lambda_handler",
-        f"## image_anonymizer.api.{route}",
+        f"## image_anonymizer.entrypoints.http.api.{route}",
     ], "the tracer was not exercised"
     assert provider.emitted, "nothing reached the stub emitter"
     emitted = "\n".join(provider.emitted)

@@ -36,7 +36,7 @@ from image_anonymizer.config import CoreSettings
 from image_anonymizer.core import formats
 from image_anonymizer.core.service import ImageAnonymizer, Options
 from image_anonymizer.entrypoints.http.errors import STATUS_BY_CODE
-from image_anonymizer.entrypoints.http.local_server import LocalContext
+from image_anonymizer.entrypoints.http.lambda_events import LocalContext
 from image_anonymizer.errors import AnonymizerError, UnprocessableImage
 from tests import fuzzing
 from tests.conftest import EVENTS, real_api

@@ -22,7 +22,7 @@ from image_anonymizer.bootstrap import build_api, build_worker
 from image_anonymizer.config import Settings
 from image_anonymizer.entrypoints.http import schemas
 from image_anonymizer.entrypoints.http.api import Api
-from image_anonymizer.entrypoints.http.local_server import LocalContext, build_event
+from image_anonymizer.entrypoints.http.lambda_events import LocalContext, build_event
 from image_anonymizer.entrypoints.worker.queue_handler import QueueHandler
 from image_anonymizer.storage.plans import PlanResolver
 from tests.conftest import real_anonymizer

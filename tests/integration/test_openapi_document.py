@@ -16,7 +16,7 @@ from image_anonymizer import __version__
 from image_anonymizer.core.catalogue import DEFAULT_SCORE_THRESHOLD, ENTITY_CATALOGUE
 from image_anonymizer.core.redaction import FILL_COLORS
 from image_anonymizer.entrypoints.http import schemas
-from image_anonymizer.entrypoints.http.local_server import LocalContext
+from image_anonymizer.entrypoints.http.lambda_events import LocalContext
 from tests.conftest import load_event, real_api
 from tests.integration.test_template import REPO, _load_template
 

@@ -16,6 +16,7 @@ import numpy as np
 from PIL import Image, ImageSequence
 
 from image_anonymizer.config import CoreSettings
+from image_anonymizer.core.gif_canvas import gif_canvas_sizes, too_many_pages
 from image_anonymizer.errors import ImageTooLarge, InvalidRequest, UnprocessableImage, UnsupportedImage
 
 
@@ -128,7 +129,7 @@ def _decode(data: bytes, image_format: ImageFormat, settings: CoreSettings) -> D
         raise UnsupportedImage(f"The upload is not a supported image. Supported formats: {SUPPORTED_NAMES}.")
     sizes = _frame_sizes(image, image_format, data, settings.max_pages)
     if len(sizes) > settings.max_pages:
-        raise _too_many_pages(settings.max_pages)
+        raise too_many_pages(settings.max_pages)
     _check_pixels(sizes, settings)
     width, height = image.size
     if min(width, height) < settings.min_side:
@@ -188,11 +189,11 @@ def _frame_sizes(
     if image_format is JPEG:
         return [image.size]
     if image_format is GIF:
-        return _gif_canvas_sizes(data, max_pages)
+        return gif_canvas_sizes(data, max_pages)
     if image_format is not TIFF:
         frame_count = int(getattr(image, "n_frames", 1))
         if frame_count > max_pages:
-            raise _too_many_pages(max_pages)
+            raise too_many_pages(max_pages)
         return [image.size] * frame_count
     sizes = []
     for index in range(max_pages + 1):
@@ -201,59 +202,10 @@ def _frame_sizes(
         except EOFError:
             break
         if index == max_pages:
-            raise _too_many_pages(max_pages)
+            raise too_many_pages(max_pages)
         sizes.append(image.size)
     image.seek(0)
     return sizes
-
-
-def _too_many_pages(max_pages: int) -> ImageTooLarge:
-    return ImageTooLarge(f"The image has more than {max_pages} pages or frames.")
-
-
-def _gif_canvas_sizes(data: bytes, max_pages: int) -> list[tuple[int, int]]:
-    """Walk a GIF's blocks the way Pillow does, without decoding any image data.
-
-    Returns, per frame, the canvas Pillow decodes it onto: the logical screen
-    grown to hold this and every earlier frame's extent; the walk stops at the
-    frame past ``max_pages`` (50 MB of one-pixel frames took 4 s to walk).
-    """
-    width, height = struct.unpack_from("<HH", data, 6)
-    position = 13
-    if data[10] & 0x80:
-        position += 3 << ((data[10] & 7) + 1)
-    sizes: list[tuple[int, int]] = []
-    while position < len(data):
-        block = data[position]
-        position += 1
-        if block == 0x3B:  # trailer
-            break
-        if block == 0x21:  # extension: a label, then sub-blocks
-            position = _skip_sub_blocks(data, position + 1)
-        elif block == 0x2C:  # image descriptor
-            if position + 9 > len(data):
-                break
-            left, top, frame_width, frame_height = struct.unpack_from("<HHHH", data, position)
-            flags = data[position + 8]
-            position += 9
-            if flags & 0x80:
-                position += 3 << ((flags & 7) + 1)
-            position = _skip_sub_blocks(data, position + 1)  # after the LZW code size
-            width, height = max(width, left + frame_width), max(height, top + frame_height)
-            sizes.append((width, height))
-            if len(sizes) > max_pages:
-                break
-        # any other byte is skipped, as Pillow skips it
-    return sizes or [(width, height)]
-
-
-def _skip_sub_blocks(data: bytes, position: int) -> int:
-    while position < len(data):
-        length = data[position]
-        position += 1 + length
-        if length == 0:
-            break
-    return position
 
 
 def _check_pixels(sizes: list[tuple[int, int]], settings: CoreSettings) -> None:

@@ -27,7 +27,7 @@ from image_anonymizer.config import ApiSettings
 from image_anonymizer.core import request_lists
 from image_anonymizer.core.catalogue import describe
 from image_anonymizer.core.service import ImageAnonymizer, Options, parse_flag
-from image_anonymizer.entrypoints.http import schemas
+from image_anonymizer.entrypoints.http import responses, schemas
 from image_anonymizer.entrypoints.http.errors import STATUS_BY_CODE, install_body_parsing, status_for
 from image_anonymizer.entrypoints.http.uploads import UploadService
 from image_anonymizer.storage.plans import MB, PlanResolver, plan_limit_bytes
@@ -122,22 +122,22 @@ def _routes(api: Api) -> None:
 
     # What each route may answer, for GET /openapi.json (see schemas).
     image_help = schemas.image_description(settings.sync_max_bytes)
-    _image_errors = schemas.error_responses(STATUS_BY_CODE, (400, 413, 415, 422, 500), framing=True)
-    analyze_responses = {200: schemas.json_response(schemas.Analysis, "What was found"), **_image_errors}
-    redact_responses = {200: schemas.redacted_image_response(), **_image_errors}
+    _image_errors = responses.error_responses(STATUS_BY_CODE, (400, 413, 415, 422, 500), framing=True)
+    analyze_responses = {200: responses.json_response(schemas.Analysis, "What was found"), **_image_errors}
+    redact_responses = {200: responses.redacted_image_response(), **_image_errors}
     upload_responses = {
-        201: schemas.json_response(schemas.UploadCreated, "A job, and where to POST the image"),
-        **schemas.error_responses(STATUS_BY_CODE, (400, 415, 422, 500, 501), framing=True),
+        201: responses.json_response(schemas.UploadCreated, "A job, and where to POST the image"),
+        **responses.error_responses(STATUS_BY_CODE, (400, 415, 422, 500, 501), framing=True),
     }
     job_responses = {
-        200: schemas.json_response(schemas.JobStatus, "The job's state; its results' URLs once done"),
-        **schemas.error_responses(STATUS_BY_CODE, (404, 500, 501)),
+        200: responses.json_response(schemas.JobStatus, "The job's state; its results' URLs once done"),
+        **responses.error_responses(STATUS_BY_CODE, (404, 500, 501)),
     }
     entities_responses = {
-        200: schemas.json_response(schemas.Catalogue, "The entity types and the installed languages"),
-        **schemas.error_responses(STATUS_BY_CODE, (500,)),
+        200: responses.json_response(schemas.Catalogue, "The entity types and the installed languages"),
+        **responses.error_responses(STATUS_BY_CODE, (500,)),
     }
-    health_responses = {200: schemas.json_response(schemas.Health, "Alive"), **schemas.HEALTH_ERRORS}
+    health_responses = {200: responses.json_response(schemas.Health, "Alive"), **responses.HEALTH_ERRORS}
 
     def _checked_bytes(image: UploadFile) -> bytes:
         """The checks every image route makes before the service sees the bytes:
@@ -304,7 +304,7 @@ def _routes(api: Api) -> None:
         answer: dict[str, Any] = _uploads().status(job_id, owner=owner)
         return answer
 
-    @app.get("/openapi.json", responses={200: schemas.OPENAPI_RESPONSE, **schemas.HEALTH_ERRORS})
+    @app.get("/openapi.json", responses={200: responses.OPENAPI_RESPONSE, **responses.HEALTH_ERRORS})
     def openapi_document():
         """This API's OpenAPI 3.1 document, generated from the routes' own declarations."""
         return Response(200, content_type="application/json", body=api.openapi_json)

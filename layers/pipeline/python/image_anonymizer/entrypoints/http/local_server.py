@@ -27,15 +27,15 @@ import re
 import socket
 import threading
 import time
-import uuid
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import urlsplit
 
 from image_anonymizer.config import Settings
 from image_anonymizer.entrypoints.http import playground
+from image_anonymizer.entrypoints.http.lambda_events import LocalContext, build_event
 
 LAMBDA_PAYLOAD_LIMIT = 6 * 1024 * 1024
 API_GATEWAY_PAYLOAD_LIMIT = 10 * 1024 * 1024
@@ -62,67 +62,6 @@ def route_exists(method: str, path: str) -> bool:
     return not path.endswith("/") and any(
         method == m and fnmatch.fnmatchcase(path, p) and p.count("/") == path.count("/") for m, p in ROUTES
     )
-
-
-def build_event(
-    method: str,
-    path: str,
-    headers: dict[str, str],
-    body: bytes,
-    api_key_id: str | None = None,
-    stage: str = "local",
-) -> dict[str, Any]:
-    """An API Gateway REST (v1) proxy event, as the deployed API sends it."""
-    url = urlsplit(path)
-    query = dict(parse_qsl(url.query)) or None
-    # Every media type is binary to the deployed API: every body arrives base64-encoded.
-    encoded_body = base64.b64encode(body).decode("ascii") if body else None
-    request_id = str(uuid.uuid4())
-    return {
-        "resource": url.path,
-        "path": url.path,
-        "httpMethod": method,
-        "headers": headers,
-        "multiValueHeaders": {k: [v] for k, v in headers.items()},
-        "queryStringParameters": query,
-        "multiValueQueryStringParameters": {k: [v] for k, v in query.items()} if query else None,
-        "pathParameters": None,
-        "stageVariables": None,
-        "requestContext": {
-            "resourcePath": url.path,
-            "httpMethod": method,
-            "path": f"/{stage}{url.path}",
-            "stage": stage,
-            "requestId": request_id,
-            "extendedRequestId": request_id,
-            "requestTimeEpoch": int(time.time() * 1000),
-            "protocol": "HTTP/1.1",
-            "accountId": "123456789012",
-            "apiId": "local",
-            "identity": {
-                "apiKeyId": api_key_id,
-                "apiKey": None,
-                "sourceIp": "127.0.0.1",
-                "userAgent": headers.get("user-agent") or headers.get("User-Agent"),
-            },
-        },
-        "body": encoded_body,
-        "isBase64Encoded": bool(body),
-    }
-
-
-@dataclass
-class LocalContext:
-    """What Powertools reads from a Lambda context."""
-
-    function_name: str = "image-anonymizer-local"
-    function_version: str = "$LATEST"
-    memory_limit_in_mb: int = 3008
-    invoked_function_arn: str = "arn:aws:lambda:local:123456789012:function:image-anonymizer-local"
-    aws_request_id: str = ""
-
-    def get_remaining_time_in_millis(self) -> int:
-        return 29_000
 
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
