@@ -637,7 +637,7 @@ def test_given_an_image_with_an_email_and_a_phone_then_no_text_read_reaches_the_
     route = "analyze_image" if name.startswith("analyze") else "redact_image"
     assert provider.subsegments == [
         "## lambda_handler",
-        f"## image_anonymizer.entrypoints.http.api.{route}",
+        f"## image_anonymizer.api.{route}",
     ], "the tracer was not exercised"
     assert provider.emitted, "nothing reached the stub emitter"
     emitted = "\n".join(provider.emitted)

@@ -68,7 +68,7 @@ class QueueHandler:
 
         # The idempotency records are keyed by the function's module and name: kept as
         # they were, so that a deployment neither redoes nor loses work in flight.
-        redact_once.__module__ = "image_anonymizer.entrypoints.worker.queue_handler"
+        redact_once.__module__ = "image_anonymizer.queue_handler"
         redact_once.__qualname__ = "redact_once"
         wrapped: Callable[..., dict[str, Any]] = idempotent_function(
             data_keyword_argument="request", config=self.idempotency, persistence_store=persistence
