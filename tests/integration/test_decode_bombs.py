@@ -32,7 +32,7 @@ PEAK_RSS_LIMIT_MB = 600
 CHILD = """
 import resource, sys
 resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))
-from image_anonymizer import formats
+from image_anonymizer.core import formats
 from image_anonymizer.config import CoreSettings
 from image_anonymizer.errors import AnonymizerError
 data = open(sys.argv[1], "rb").read()
