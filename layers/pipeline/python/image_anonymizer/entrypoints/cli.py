@@ -64,15 +64,12 @@ def _parser() -> argparse.ArgumentParser:
     redact = commands.add_parser("redact", help="write redacted copies of images or folders")
     redact.add_argument("images", type=Path, nargs="+", help="image files or folders of images")
     redact.add_argument("-o", "--output", type=Path, required=True, help="folder for the redacted files")
-    redact.add_argument("--fill-color", default="black", choices=sorted(FILL_COLORS))
     redact.add_argument(
         "--findings",
         action="store_true",
         help="also write <name>.json with the findings: types, boxes, scores and counts, no text",
     )
-    _add_findings_text_option(redact)
-    _add_detection_options(redact)
-    _add_verify_option(redact)
+    _add_redaction_options(redact)
     redact.set_defaults(run=_redact)
 
     serve = commands.add_parser("serve", help="serve the HTTP API on localhost through the Lambda handler")
@@ -95,10 +92,7 @@ def _parser() -> argparse.ArgumentParser:
     watch.add_argument("outbox", type=Path)
     watch.add_argument("--interval", type=float, default=1.0, help="seconds between looks (default 1)")
     watch.add_argument("--once", action="store_true", help="process what is there now, then stop")
-    watch.add_argument("--fill-color", default="black", choices=sorted(FILL_COLORS))
-    _add_detection_options(watch)
-    _add_verify_option(watch)
-    _add_findings_text_option(watch)
+    _add_redaction_options(watch)
     watch.set_defaults(run=_watch)
 
     entities = commands.add_parser("entities", help="list the entity types that can be detected")
@@ -161,6 +155,15 @@ def _add_detection_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--deny-list-file", type=Path, default=None, metavar="FILE", help="denied words, one per line"
     )
+
+
+def _add_redaction_options(parser: argparse.ArgumentParser) -> None:
+    """What ``redact`` and ``watch`` share: the fill, the detection, the verification,
+    and whether the findings keep the text read."""
+    parser.add_argument("--fill-color", default="black", choices=sorted(FILL_COLORS))
+    _add_detection_options(parser)
+    _add_verify_option(parser)
+    _add_findings_text_option(parser)
 
 
 def _add_findings_text_option(parser: argparse.ArgumentParser) -> None:
@@ -353,7 +356,7 @@ def _positive_int(value: str) -> int:
 def _serve(args: argparse.Namespace) -> int:
     from image_anonymizer.entrypoints.http.local_server import serve
 
-    serve(args.host, args.port, args.api_key, args.plan, workers=args.workers, timeout=args.timeout)
+    serve((args.host, args.port), args.api_key, args.plan, workers=args.workers, timeout=args.timeout)
     return EXIT_OK
 
 

@@ -317,8 +317,7 @@ def make_server(
 
 
 def serve(
-    host: str,
-    port: int,
+    address: tuple[str, int],
     api_key: str | None,
     plan: str,
     workers: int = DEFAULT_WORKERS,
@@ -333,6 +332,7 @@ def serve(
         # The key's id, as this server passes it, is on the chosen plan.
         settings = replace(settings, api=replace(settings.api, plan_by_api_key_id={f"local-{plan}": plan}))
     handler = build_api(settings).lambda_handler  # builds the analyzer and OCR engine once, now
+    host, port = address
     server = make_server(handler, host, port, api_key, plan, workers, timeout)
     print(
         f"image-anonymizer: serving on http://{host}:{server.server_port} (plan {plan}, {workers} workers)",
