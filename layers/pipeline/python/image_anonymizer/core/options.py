@@ -12,6 +12,21 @@ from image_anonymizer.core.catalogue import DEFAULT_SCORE_THRESHOLD, VISUAL_ENTI
 from image_anonymizer.core.languages import LanguageSpec, parse_language
 from image_anonymizer.errors import InvalidRequest
 
+# The options a stored or queued request carries, by name (an upload's job, a worker's
+# message): every one of ``Options.parse`` but include_words, which only an analysis uses.
+STORED_OPTIONS = (
+    "language",
+    "score_threshold",
+    "entities",
+    "fill_color",
+    "ocr_mode",
+    "verify",
+    "exclude_entities",
+    "allow_list",
+    "deny_list",
+    "codes",
+    "faces",
+)
 _PARTS_OF_EMAILS = frozenset({"URL", "DOMAIN_NAME"})
 
 

@@ -7,6 +7,7 @@ place, ``http_errors`` and ``handle_domain_error``.
 """
 
 import functools
+import inspect
 import time
 from collections.abc import Callable
 from typing import Annotated, Any, TypeVar
@@ -26,41 +27,12 @@ from image_anonymizer import __version__, errors
 from image_anonymizer.config import ApiSettings
 from image_anonymizer.core import request_lists
 from image_anonymizer.core.catalogue import describe
+from image_anonymizer.core.options import STORED_OPTIONS
 from image_anonymizer.core.service import ImageAnonymizer, Options, parse_flag
 from image_anonymizer.entrypoints.http import responses, schemas
 from image_anonymizer.entrypoints.http.errors import STATUS_BY_CODE, install_body_parsing, status_for
 from image_anonymizer.entrypoints.http.uploads import UploadService
 from image_anonymizer.storage.plans import MB, PlanResolver, plan_limit_bytes
-
-
-def _options(
-    language: str | None,
-    score_threshold: float | str | None,
-    entities: list[str] | str | None,
-    fill_color: str | None,
-    ocr_mode: str | None = None,
-    verify: bool | str | None = None,
-    exclude_entities: list[str] | str | None = None,
-    allow_list: object = None,
-    deny_list: object = None,
-    include_words: str | None = None,
-    codes: str | None = None,
-    faces: bool | str | None = None,
-) -> Options:
-    return Options.parse(
-        language=language,
-        score_threshold=score_threshold,
-        entities=entities,
-        fill_color=fill_color,
-        ocr_mode=ocr_mode,
-        verify=verify,
-        exclude_entities=exclude_entities,
-        allow_list=allow_list,
-        deny_list=deny_list,
-        include_words=include_words,
-        codes=codes,
-        faces=faces,
-    )
 
 
 class Api:
@@ -106,6 +78,45 @@ class Api:
 
 
 _F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _form_fields(
+    language: schemas.Language = schemas.DEFAULT_LANGUAGE,
+    score_threshold: schemas.ScoreThreshold = schemas.DEFAULT_THRESHOLD,
+    entities: schemas.EntityNames = None,
+    fill_color: schemas.FillColor = schemas.DEFAULT_FILL_COLOR,
+    ocr_mode: schemas.OcrMode = schemas.DEFAULT_OCR_MODE,
+    verify: schemas.Verify = None,
+    exclude_entities: schemas.ExcludedNames = None,
+    allow_list: schemas.AllowList = None,
+    deny_list: schemas.DenyList = None,
+    include_words: schemas.IncludeWords = "true",
+    codes: schemas.Codes = None,
+    faces: schemas.Faces = None,
+) -> None:
+    """The image routes' form fields besides ``image``, each with its type (limits, enums,
+    help) and default, declared once: each route names its own (``ANALYZE_FIELDS``,
+    ``REDACT_FIELDS``), in the order its OpenAPI document lists them."""
+
+
+# The redaction's form is what a job or a queued request stores; the analysis' has no
+# fill nor verification, and lists every word read unless told not to.
+REDACT_FIELDS = STORED_OPTIONS
+_PAINTING = ("fill_color", "verify")
+ANALYZE_FIELDS = (
+    *(name for name in STORED_OPTIONS[:-2] if name not in _PAINTING),
+    "include_words",
+    *STORED_OPTIONS[-2:],
+)
+
+
+def _form(route: Callable[..., Any], image: Any, fields: tuple[str, ...], returns: Any) -> None:
+    """Give ``route(image, **fields)`` the signature Powertools reads its form from:
+    ``image``, then each of ``fields`` with its type and default (``_form_fields``)."""
+    declared = inspect.signature(_form_fields).parameters
+    image_parameter = inspect.Parameter("image", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=image)
+    parameters = [image_parameter, *(declared[name] for name in fields)]
+    route.__signature__ = inspect.Signature(parameters, return_annotation=returns)  # type: ignore[attr-defined]
 
 
 def _traced_as_route(route: _F) -> _F:
@@ -158,6 +169,24 @@ def _routes(api: Api) -> None:
         app.append_context(plan=plan)
         return image.content
 
+    image_field = Annotated[UploadFile, File(description=image_help)]
+
+    def image_route(
+        path: str, responses: dict[int, Any], fields: tuple[str, ...], returns: Any = inspect.Signature.empty
+    ) -> Callable[[_F], _F]:
+        """A keyed POST of an image and the form ``fields`` (see ``_form``), traced
+        without its answer or its errors."""
+
+        def register(route: _F) -> _F:
+            _form(route, image_field, fields, returns)
+            traced = tracer.capture_method(capture_response=False, capture_error=False)(
+                _traced_as_route(route)
+            )
+            registered: _F = app.post(path, responses=responses, security=schemas.KEYED)(traced)
+            return registered
+
+        return register
+
     @app.get("/health", responses=health_responses)
     def health() -> dict[str, str]:
         metrics.add_metric(name="health_checks", unit=MetricUnit.Count, value=1)
@@ -168,73 +197,19 @@ def _routes(api: Api) -> None:
         metrics.add_metric(name="catalogue_requests", unit=MetricUnit.Count, value=1)
         return {"entities": describe(), "languages": api.anonymizer.languages()}
 
-    @app.post("/analyze-image", responses=analyze_responses, security=schemas.KEYED)
-    @tracer.capture_method(capture_response=False, capture_error=False)
-    @_traced_as_route
-    def analyze_image(
-        image: Annotated[UploadFile, File(description=image_help)],
-        language: schemas.Language = schemas.DEFAULT_LANGUAGE,
-        score_threshold: schemas.ScoreThreshold = schemas.DEFAULT_THRESHOLD,
-        entities: schemas.EntityNames = None,
-        ocr_mode: schemas.OcrMode = schemas.DEFAULT_OCR_MODE,
-        exclude_entities: schemas.ExcludedNames = None,
-        allow_list: schemas.AllowList = None,
-        deny_list: schemas.DenyList = None,
-        include_words: schemas.IncludeWords = "true",
-        codes: schemas.Codes = None,
-        faces: schemas.Faces = None,
-    ) -> dict[str, Any]:
-        options = _options(
-            language,
-            score_threshold,
-            entities,
-            None,
-            ocr_mode,
-            None,
-            exclude_entities,
-            allow_list,
-            deny_list,
-            include_words=include_words,
-            codes=codes,
-            faces=faces,
-        )
+    @image_route("/analyze-image", analyze_responses, ANALYZE_FIELDS, returns=dict[str, Any])
+    def analyze_image(image: UploadFile, **fields: Any) -> dict[str, Any]:
+        options = Options.parse(**fields)
         started = time.perf_counter()
         analysis = api.anonymizer.analyze(_checked_bytes(image), options)
         _record("analyze", analysis, started)
         return analysis.to_dict()
 
-    @app.post("/redact-image", responses=redact_responses, security=schemas.KEYED)
-    @tracer.capture_method(capture_response=False, capture_error=False)
-    @_traced_as_route
-    def redact_image(
-        image: Annotated[UploadFile, File(description=image_help)],
-        language: schemas.Language = schemas.DEFAULT_LANGUAGE,
-        score_threshold: schemas.ScoreThreshold = schemas.DEFAULT_THRESHOLD,
-        entities: schemas.EntityNames = None,
-        fill_color: schemas.FillColor = schemas.DEFAULT_FILL_COLOR,
-        ocr_mode: schemas.OcrMode = schemas.DEFAULT_OCR_MODE,
-        verify: schemas.Verify = None,
-        exclude_entities: schemas.ExcludedNames = None,
-        allow_list: schemas.AllowList = None,
-        deny_list: schemas.DenyList = None,
-        codes: schemas.Codes = None,
-        faces: schemas.Faces = None,
-    ):
-        # Deliberately unannotated: Powertools validates an annotated return value, and
-        # would try to serialise the image bytes as JSON.
-        options = _options(
-            language,
-            score_threshold,
-            entities,
-            fill_color,
-            ocr_mode,
-            verify,
-            exclude_entities,
-            allow_list,
-            deny_list,
-            codes=codes,
-            faces=faces,
-        )
+    # Deliberately unannotated: Powertools validates an annotated return value, and
+    # would try to serialise the image bytes as JSON.
+    @image_route("/redact-image", redact_responses, REDACT_FIELDS)
+    def redact_image(image: UploadFile, **fields: Any):
+        options = Options.parse(**fields)
         started = time.perf_counter()
         result = api.anonymizer.redact(_checked_bytes(image), options)
         _record("redact", result.analysis, started)
@@ -258,19 +233,7 @@ def _routes(api: Api) -> None:
     @app.post("/uploads", status_code=201, responses=upload_responses, security=schemas.KEYED)
     def create_upload(request: schemas.UploadRequest):
         service = _uploads()
-        options = _options(
-            request.language,
-            request.score_threshold,
-            request.entities,
-            request.fill_color,
-            request.ocr_mode,
-            request.verify,
-            request.exclude_entities,
-            request.allow_list,
-            request.deny_list,
-            codes=request.codes,
-            faces=request.faces,
-        )
+        options = Options.parse(**{name: getattr(request, name) for name in STORED_OPTIONS})
         plan = api.plans.plan_for(app.current_event.request_context.identity.api_key_id)
         chosen = {
             "language": "+".join(options.language.tesseract),

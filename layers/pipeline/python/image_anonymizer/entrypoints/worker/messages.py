@@ -10,22 +10,11 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 from urllib.parse import unquote_plus
 
+from image_anonymizer.core.options import STORED_OPTIONS
 from image_anonymizer.core.service import Options, parse_flag
 from image_anonymizer.errors import AnonymizerError, PoisonMessage
 
-OPTION_NAMES = (
-    "language",
-    "score_threshold",
-    "entities",
-    "fill_color",
-    "ocr_mode",
-    "verify",
-    "exclude_entities",
-    "allow_list",
-    "deny_list",
-    "codes",
-    "faces",
-)
+OPTION_NAMES = STORED_OPTIONS
 
 
 # Not a redaction option: whether the findings JSON keeps the text read (PII at rest).
