@@ -354,9 +354,13 @@ def _positive_int(value: str) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from image_anonymizer.entrypoints.http.local_server import serve
+    from image_anonymizer.bootstrap import build_api
+    from image_anonymizer.config import Settings
+    from image_anonymizer.entrypoints.http.local_server import serve, with_local_plan
 
-    serve((args.host, args.port), args.api_key, args.plan, workers=args.workers, timeout=args.timeout)
+    settings = with_local_plan(Settings.from_env(), args.api_key, args.plan)
+    handler = build_api(settings).lambda_handler  # builds the analyzer and OCR engine once, now
+    serve(handler, (args.host, args.port), args.api_key, args.plan, args.workers, args.timeout)
     return EXIT_OK
 
 

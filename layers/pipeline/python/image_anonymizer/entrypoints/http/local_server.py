@@ -316,22 +316,23 @@ def make_server(
     return BoundedThreadingHTTPServer((host, port), request_handler, workers, queue_timeout)
 
 
+def with_local_plan(settings: Settings, api_key: str | None, plan: str) -> Settings:
+    """With a key and no ``PLAN_BY_API_KEY_ID``: the key's id, as this server passes it
+    (``local-<plan>``), on the chosen plan."""
+    if not api_key or settings.api.plan_by_api_key_id:
+        return settings
+    return replace(settings, api=replace(settings.api, plan_by_api_key_id={f"local-{plan}": plan}))
+
+
 def serve(
+    handler: Handler,
     address: tuple[str, int],
     api_key: str | None,
     plan: str,
     workers: int = DEFAULT_WORKERS,
     timeout: float = DEFAULT_TIMEOUT,
-    settings: Settings | None = None,
 ) -> None:
-    """Serve until interrupted, ``workers`` connections at a time."""
-    from image_anonymizer.bootstrap import build_api
-
-    settings = settings or Settings.from_env()
-    if api_key and not settings.api.plan_by_api_key_id:
-        # The key's id, as this server passes it, is on the chosen plan.
-        settings = replace(settings, api=replace(settings.api, plan_by_api_key_id={f"local-{plan}": plan}))
-    handler = build_api(settings).lambda_handler  # builds the analyzer and OCR engine once, now
+    """Serve ``handler`` until interrupted, ``workers`` connections at a time."""
     host, port = address
     server = make_server(handler, host, port, api_key, plan, workers, timeout)
     print(
