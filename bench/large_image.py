@@ -43,7 +43,7 @@ def main() -> None:
             [str(cli), "watch", str(inbox), str(outbox), "--once"], check=True, capture_output=True
         )
         through_watch = time.perf_counter() - started
-    from image_anonymizer.service import ImageAnonymizer, Options
+    from image_anonymizer.core.service import ImageAnonymizer, Options
 
     anonymizer = ImageAnonymizer()
     anonymizer.warm_up()

@@ -27,8 +27,8 @@ import phonenumbers
 BENCH = Path(__file__).resolve().parent
 sys.path[:0] = [str(BENCH.parent), str(BENCH.parent / "layers" / "pipeline" / "python")]
 
-from image_anonymizer.languages import ISO_TO_TESSERACT, installed_languages  # noqa: E402
-from image_anonymizer.service import ImageAnonymizer, Options  # noqa: E402
+from image_anonymizer.core.languages import ISO_TO_TESSERACT, installed_languages  # noqa: E402
+from image_anonymizer.core.service import ImageAnonymizer, Options  # noqa: E402
 from tests.rendering import Word, encode, render  # noqa: E402
 
 sys.path.insert(0, str(BENCH))

@@ -16,7 +16,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def setup(ocr_mode: str) -> workerlib.Redact:
-    from image_anonymizer.service import ImageAnonymizer, Options
+    from image_anonymizer.core.service import ImageAnonymizer, Options
 
     options = Options.parse(fill_color="black", ocr_mode=ocr_mode)
     anonymizer = ImageAnonymizer()

@@ -35,21 +35,25 @@ START, END = "<!-- stages: bench/stages.py -->", "<!-- /stages -->"
 
 # (row, module, attribute path): the functions each stage's time is measured in.
 STAGES: list[tuple[str, str, str]] = [
-    ("decode", "image_anonymizer.formats", "decode"),
-    ("flatten (greyscale, inversion of dark regions)", "image_anonymizer.ocr", "_flatten"),
-    ("Tesseract reads (every pass)", "image_anonymizer.ocr_engines", "TesserocrEngine.read"),
+    ("decode", "image_anonymizer.core.formats", "decode"),
+    ("flatten (greyscale, inversion of dark regions)", "image_anonymizer.core.ocr.passes", "_flatten"),
+    ("Tesseract reads (every pass)", "image_anonymizer.core.ocr.engines", "TesserocrEngine.read"),
     ("RapidOCR text detection", "rapidocr.ch_ppocr_det.main", "TextDetector.__call__"),
     ("RapidOCR recognition", "rapidocr.ch_ppocr_rec.main", "TextRecognizer.__call__"),
-    ("detection (Presidio, spaCy, recognisers)", "image_anonymizer.detection.detector", "Detector.detect"),
+    (
+        "detection (Presidio, spaCy, recognisers)",
+        "image_anonymizer.core.detection.detector",
+        "PresidioDetector.detect",
+    ),
     (
         "faces (OpenCV cascades on photograph-like regions)",
-        "image_anonymizer.visual",
+        "image_anonymizer.core.visual",
         "HaarFaceDetector.detect",
     ),
-    ("codes (zxing-cpp)", "image_anonymizer.visual", "ZxingCodeReader.read"),
-    ("verification (re-read and detect again)", "image_anonymizer.service", "ImageAnonymizer._verify"),
-    ("painting", "image_anonymizer.redaction", "redact_page"),
-    ("encode", "image_anonymizer.formats", "encode"),
+    ("codes (zxing-cpp)", "image_anonymizer.core.visual", "ZxingCodeReader.read"),
+    ("verification (re-read and detect again)", "image_anonymizer.core.service", "ImageAnonymizer._verify"),
+    ("painting", "image_anonymizer.core.redaction", "redact_page"),
+    ("encode", "image_anonymizer.core.formats", "encode"),
 ]
 
 
@@ -117,7 +121,7 @@ def images(seed: int, count: int, real: Path | None, work: Path) -> list[Path]:
 
 
 def measure(files: list[Path], mode: str) -> dict[str, Any]:
-    from image_anonymizer.service import ImageAnonymizer, Options
+    from image_anonymizer.core.service import ImageAnonymizer, Options
 
     anonymizer = ImageAnonymizer()
     anonymizer.warm_up(mode)  # type: ignore[arg-type]

@@ -52,7 +52,7 @@ def largest() -> bytes:
 
 def child(mode: str) -> None:
     started = time.perf_counter()
-    from image_anonymizer.service import ImageAnonymizer, Options
+    from image_anonymizer.core.service import ImageAnonymizer, Options
 
     anonymizer = ImageAnonymizer()
     anonymizer.warm_up()
@@ -67,7 +67,7 @@ def child(mode: str) -> None:
 
 
 def warm(runs: int = 5) -> dict[str, float]:
-    from image_anonymizer.service import ImageAnonymizer, Options
+    from image_anonymizer.core.service import ImageAnonymizer, Options
 
     anonymizer = ImageAnonymizer()
     anonymizer.warm_up()

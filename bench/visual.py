@@ -34,7 +34,7 @@ import zxingcpp  # noqa: E402
 from PIL import Image  # noqa: E402
 from skimage import data as photos  # noqa: E402
 
-from image_anonymizer.service import ImageAnonymizer, Options  # noqa: E402
+from image_anonymizer.core.service import ImageAnonymizer, Options  # noqa: E402
 from tests.rendering import coverage, decode, encode, render, tokens  # noqa: E402
 
 sys.path.insert(0, str(BENCH))

@@ -28,7 +28,7 @@ if str(ROOT) not in sys.path:
 
 from PIL import Image  # noqa: E402
 
-from image_anonymizer.local_server import build_event  # noqa: E402
+from image_anonymizer.entrypoints.http.lambda_events import build_event  # noqa: E402
 from tests.rendering import Word, encode, render, tokens  # noqa: E402
 
 EMAIL = "maria.garcia@example.com"

@@ -1,4 +1,4 @@
-"""Rebuild image_anonymizer/detection/data/given_names.txt and surnames.txt (by hand, not at build time).
+"""Rebuild image_anonymizer/core/detection/data/given_names.txt and surnames.txt (by hand, not at build time).
 
 Source: the 1990 US Census name frequency files (public domain), as shipped in the
 `names` package on PyPI (MIT): every given name (male and female) and the most
@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 SURNAMES = 10_000  # the commonest: 71 % of people in the 1990 census
-OUT = Path(__file__).resolve().parents[1] / "layers/pipeline/python/image_anonymizer/detection/data"
+OUT = Path(__file__).resolve().parents[1] / "layers/pipeline/python/image_anonymizer/core/detection/data"
 
 
 def main(source: Path) -> None:

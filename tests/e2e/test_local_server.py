@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from image_anonymizer.local_server import make_server
+from image_anonymizer.entrypoints.http.local_server import make_server
 
 API_KEY = "testkey"
 

@@ -103,7 +103,7 @@ def api_schema(base_url: str) -> Any:
 
 
 def test_given_the_served_document_then_it_names_every_route_served(api_schema: Any) -> None:
-    from image_anonymizer.local_server import ROUTES
+    from image_anonymizer.entrypoints.http.local_server import ROUTES
 
     served = {(method.lower(), path.replace("*", "{job_id}")) for method, path in ROUTES}
     documented = {(method, path) for path, item in api_schema.raw_schema["paths"].items() for method in item}

@@ -32,14 +32,14 @@ for path in (ROOT, ROOT / "layers" / "pipeline" / "python"):
 import atheris  # noqa: E402
 
 with atheris.instrument_imports(include=["image_anonymizer", "PIL"]):
-    from image_anonymizer import api
-    from image_anonymizer.config import Settings
+    from image_anonymizer.config import CoreSettings
+    from image_anonymizer.core.service import ImageAnonymizer, Options
+    from image_anonymizer.entrypoints.http.errors import STATUS_BY_CODE
     from image_anonymizer.errors import AnonymizerError
-    from image_anonymizer.service import ImageAnonymizer, Options
 
 from tests import fuzzing  # noqa: E402
 
-SETTINGS = Settings(max_pixels=1_000_000, max_pages=4)
+SETTINGS = CoreSettings(max_pixels=1_000_000, max_pages=4)
 OPTIONS = Options.parse(ocr_mode="fast")
 ARTIFACTS = ROOT / "out" / "fuzz"
 service: ImageAnonymizer | None = None
@@ -61,7 +61,7 @@ def one_input(data: bytes) -> None:
     try:
         result = service.redact(data, OPTIONS)
     except AnonymizerError as error:
-        if api.STATUS_BY_CODE.get(error.code, 500) >= 500:
+        if STATUS_BY_CODE.get(error.code, 500) >= 500:
             raise
         counts["refused"] += 1
         return

@@ -19,11 +19,15 @@ from typing import Any
 
 import pytest
 
-from image_anonymizer import api
-from image_anonymizer.catalogue import DEFAULT_ENTITIES, national_elsewhere
-from image_anonymizer.local_server import LocalContext, build_event
-from image_anonymizer.plans import PlanResolver
-from tests.conftest import EVENTS, event_builder, header, load_event
+from image_anonymizer.bootstrap import build_api
+from image_anonymizer.config import ApiSettings, Settings
+from image_anonymizer.core.catalogue import DEFAULT_ENTITIES, national_elsewhere
+from image_anonymizer.core.service import ImageAnonymizer
+from image_anonymizer.entrypoints.http.api import Api
+from image_anonymizer.entrypoints.http.lambda_events import LocalContext, build_event
+from image_anonymizer.storage.plans import PlanResolver
+from tests.conftest import EVENTS, event_builder, header, load_event, real_api
+from tests.fakes import FailOnCall
 from tests.rendering import assert_redacted, coverage, decode, encode
 
 # GET and error responses publish no metrics; Powertools warns about each.
@@ -35,6 +39,30 @@ BLACK = (0, 0, 0)
 
 
 gen = event_builder()
+api = real_api()
+
+
+def api_with(settings: ApiSettings | None = None, **parts: Any) -> Api:
+    """The API over the shared service, or over the collaborators given."""
+    base = Settings.from_env()
+    chosen = Settings(core=base.core, api=settings or base.api, worker=base.worker)
+    return build_api(chosen, **{"anonymizer": api.anonymizer, **parts})
+
+
+def with_ocr_engine(engine: Any) -> Api:
+    """The API over the shared model and second engine, with another first engine."""
+    shared = api.anonymizer
+    service = ImageAnonymizer(
+        shared.settings,
+        ocr_engine=engine,
+        detector=shared.detector,
+        second_ocr_engine=shared.second_ocr_engine,
+        language_detector=shared.language_detector,
+        code_reader=shared.code_reader,
+        face_detector=shared.face_detector,
+    )
+    return api_with(anonymizer=service)
+
 
 EVENT_STATUS = {
     "analyze-image.json": 200,
@@ -58,8 +86,8 @@ ERROR_CODES = {
 }
 
 
-def invoke(event: dict[str, Any]) -> dict[str, Any]:
-    response: dict[str, Any] = api.lambda_handler(event, LocalContext())
+def invoke(event: dict[str, Any], handler: Api | None = None) -> dict[str, Any]:
+    response: dict[str, Any] = (handler or api).lambda_handler(event, LocalContext())
     return response
 
 
@@ -299,26 +327,16 @@ def test_given_unknown_verify_value_then_400_naming_the_field() -> None:
     assert "verify" in assert_error(response, 400, "invalid_request")
 
 
-class _FailingSecondReading:
+def _failing_second_reading(engine: Any) -> FailOnCall:
     """The real engine, raising on its second reading: the verification's, in fast mode."""
-
-    def __init__(self, engine: Any) -> None:
-        self.name = engine.name
-        self.engine = engine
-        self.reads = 0
-
-    def read(self, image: Any, languages: Any) -> Any:
-        self.reads += 1
-        if self.reads == 2:
-            raise RuntimeError("crashed reading " + gen.EMAIL)
-        return self.engine.read(image, languages)
+    return FailOnCall(engine, fail_on=2, error=RuntimeError("crashed reading " + gen.EMAIL))
 
 
-def test_given_verification_fails_then_500_and_no_image(monkeypatch: pytest.MonkeyPatch) -> None:
-    engine = _FailingSecondReading(api.anonymizer.ocr_engine)
-    monkeypatch.setattr(api.anonymizer, "ocr_engine", engine)
-    response = invoke(image_event("/redact-image", gen.png_bytes(), ocr_mode="fast", verify="true"))
-    assert engine.reads == 2
+def test_given_verification_fails_then_500_and_no_image() -> None:
+    engine = _failing_second_reading(api.anonymizer.ocr_engine)
+    event = image_event("/redact-image", gen.png_bytes(), ocr_mode="fast", verify="true")
+    response = invoke(event, with_ocr_engine(engine))
+    assert engine.calls == 2
     message = assert_error(response, 500, "internal_error")
     assert message == "The image could not be processed."
     assert gen.EMAIL not in response["body"]
@@ -328,23 +346,25 @@ def test_given_verification_fails_then_500_and_no_image(monkeypatch: pytest.Monk
 
 
 @pytest.fixture
-def roomy_sync_limit(monkeypatch: pytest.MonkeyPatch) -> None:
+def roomy_sync_limit() -> Api:
     """A synchronous limit above every plan cap, so only the plan decides."""
-    monkeypatch.setattr(api, "settings", api.ApiSettings(sync_max_bytes=64 * MB, default_plan="basic"))
-    monkeypatch.setattr(api, "plans", PlanResolver("basic", lookup=lambda key: {"pro-key": "pro"}.get(key)))
+    return api_with(
+        ApiSettings(sync_max_bytes=64 * MB, default_plan="basic"),
+        plans=PlanResolver("basic", lookup=lambda key: {"pro-key": "pro"}.get(key)),
+    )
 
 
-@pytest.mark.usefixtures("roomy_sync_limit")
-def test_given_image_over_the_basic_plan_cap_then_413_naming_the_plan_limit() -> None:
+def test_given_image_over_the_basic_plan_cap_then_413_naming_the_plan_limit(roomy_sync_limit: Api) -> None:
     data = padded_png(5 * MB + 1)
-    message = assert_error(invoke(image_event("/redact-image", data)), 413, "image_too_large")
+    response = invoke(image_event("/redact-image", data), roomy_sync_limit)
+    message = assert_error(response, 413, "image_too_large")
     assert "basic plan" in message and "5 MB" in message
     assert str(len(data)) in message
 
 
-@pytest.mark.usefixtures("roomy_sync_limit")
-def test_given_same_image_on_the_pro_plan_then_it_is_redacted() -> None:
-    response = invoke(image_event("/redact-image", padded_png(5 * MB + 1), api_key_id="pro-key"))
+def test_given_same_image_on_the_pro_plan_then_it_is_redacted(roomy_sync_limit: Api) -> None:
+    event = image_event("/redact-image", padded_png(5 * MB + 1), api_key_id="pro-key")
+    response = invoke(event, roomy_sync_limit)
     assert response["statusCode"] == 200, response["body"][:300]
     _, words = gen.sample_image()
     out = decode(base64.b64decode(response["body"]))
@@ -354,9 +374,9 @@ def test_given_same_image_on_the_pro_plan_then_it_is_redacted() -> None:
 def test_given_image_over_the_sync_limit_then_413_pointing_to_uploads(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(api, "settings", api.ApiSettings(sync_max_bytes=1 * MB, default_plan="basic"))
+    small = api_with(ApiSettings(sync_max_bytes=1 * MB, default_plan="basic"))
     data = padded_png(2 * MB)
-    message = assert_error(invoke(image_event("/analyze-image", data)), 413, "image_too_large")
+    message = assert_error(invoke(image_event("/analyze-image", data), small), 413, "image_too_large")
     assert "POST /uploads" in message and "1 MB" in message
 
 
@@ -375,12 +395,46 @@ class _Exploding:
 def test_given_unexpected_failure_then_500_without_details(
     monkeypatch: pytest.MonkeyPatch, path: str
 ) -> None:
-    monkeypatch.setattr(api, "anonymizer", _Exploding())
-    response = invoke(image_event(path, gen.png_bytes()))
+    response = invoke(image_event(path, gen.png_bytes()), api_with(anonymizer=_Exploding()))
     message = assert_error(response, 500, "internal_error")
     assert "boom" not in response["body"] and "secret" not in response["body"]
     assert "RuntimeError" not in response["body"]
     assert message == "The image could not be processed."
+
+
+class _Buggy:
+    """A service with a bug: a ValueError that no parsing of the request raised."""
+
+    def analyze(self, data: bytes, options: Any) -> Any:
+        raise ValueError("a bug near secret")
+
+    def redact(self, data: bytes, options: Any) -> Any:
+        raise ValueError("a bug near secret")
+
+
+@pytest.mark.parametrize("path", ["/redact-image", "/analyze-image"])
+def test_given_a_bug_raising_value_error_in_a_route_then_500_not_400(
+    monkeypatch: pytest.MonkeyPatch, path: str
+) -> None:
+    response = invoke(image_event(path, gen.png_bytes()), api_with(anonymizer=_Buggy()))
+    assert assert_error(response, 500, "internal_error") == "The image could not be processed."
+    assert "secret" not in response["body"] and "ValueError" not in response["body"]
+
+
+@pytest.mark.parametrize(
+    "content_type, body",
+    [
+        ("multipart/form-data", b"--x\r\nno boundary in the header\r\n--x--\r\n"),
+        (
+            "multipart/form-data; boundary=x",
+            b"--x\r\nContent-Disposition: form-data; name=\xff\r\n\r\n1\r\n--x--",
+        ),
+    ],
+)
+def test_given_a_body_that_cannot_be_parsed_then_400_malformed(content_type: str, body: bytes) -> None:
+    event = build_event("POST", "/analyze-image", {"content-type": content_type}, body)
+    message = assert_error(invoke(event), 400, "invalid_request")
+    assert message == "The multipart/form-data body is malformed."
 
 
 @pytest.mark.parametrize("name", ["analyze-image.json", "redact-image.json"])
@@ -574,9 +628,9 @@ def test_given_a_failing_route_then_the_trace_carries_no_error_metadata(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     provider = StubProvider()
-    monkeypatch.setattr(api.tracer, "provider", provider)
-    monkeypatch.setattr(api.anonymizer, "ocr_engine", _FailingSecondReading(api.anonymizer.ocr_engine))
-    response = invoke(image_event("/redact-image", gen.png_bytes(), ocr_mode="fast", verify="true"))
+    failing = with_ocr_engine(_failing_second_reading(api.anonymizer.ocr_engine))
+    monkeypatch.setattr(failing.tracer, "provider", provider)
+    response = invoke(image_event("/redact-image", gen.png_bytes(), ocr_mode="fast", verify="true"), failing)
     assert response["statusCode"] == 500
     assert not [line for line in provider.emitted if line.startswith("metadata")]
     assert gen.EMAIL not in "\n".join(provider.emitted)
@@ -595,7 +649,7 @@ class _WanderingEmail:
         self.reads = 0
 
     def read(self, image: Any, languages: Any) -> Any:
-        from image_anonymizer.model import Box, LineKey, OcrWord
+        from image_anonymizer.core.model import Box, LineKey, OcrWord
 
         self.reads += 1
         top = 10 + 45 * ((self.reads - 1) % 4)
@@ -606,8 +660,8 @@ def test_given_verification_still_finds_pii_after_the_last_pass_then_500_verific
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     engine = _WanderingEmail()
-    monkeypatch.setattr(api.anonymizer, "ocr_engine", engine)
-    response = invoke(image_event("/redact-image", gen.png_bytes(), ocr_mode="fast", verify="true"))
+    event = image_event("/redact-image", gen.png_bytes(), ocr_mode="fast", verify="true")
+    response = invoke(event, with_ocr_engine(engine))
     assert engine.reads == 4, "the analysis, two covering passes and the reading after the last"
     assert assert_error(response, 500, "verification_failed") == "The image could not be processed."
     assert header(response, "content-type") == "application/json"

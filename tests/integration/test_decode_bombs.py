@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from image_anonymizer import formats
-from image_anonymizer.config import Settings
+from image_anonymizer.config import CoreSettings
+from image_anonymizer.core import formats
 from image_anonymizer.errors import ImageTooLarge
 
 PEAK_RSS_LIMIT_MB = 600
@@ -32,12 +32,12 @@ PEAK_RSS_LIMIT_MB = 600
 CHILD = """
 import resource, sys
 resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))
-from image_anonymizer import formats
-from image_anonymizer.config import Settings
+from image_anonymizer.core import formats
+from image_anonymizer.config import CoreSettings
 from image_anonymizer.errors import AnonymizerError
 data = open(sys.argv[1], "rb").read()
 try:
-    decoded = formats.decode(data, Settings())
+    decoded = formats.decode(data, CoreSettings())
     outcome = "decoded:%d" % len(decoded.pages)
 except AnonymizerError as error:
     outcome = type(error).__name__
@@ -238,23 +238,23 @@ def test_given_a_bomb_then_it_is_too_large_in_bounded_memory(name: str, tmp_path
 @pytest.mark.parametrize("name", sorted(BOMBS))
 def test_given_a_bomb_then_the_domain_error_is_image_too_large(name: str) -> None:
     with pytest.raises(ImageTooLarge):
-        formats.decode(BOMBS[name](), Settings())
+        formats.decode(BOMBS[name](), CoreSettings())
 
 
 def test_given_frames_within_the_limit_then_every_one_is_decoded() -> None:
-    decoded = formats.decode(gif([(16, 16), (300, 200), (40, 40)], honest=True), Settings())
+    decoded = formats.decode(gif([(16, 16), (300, 200), (40, 40)], honest=True), CoreSettings())
     assert [page.size for page in decoded.pages] == [(16, 16), (300, 200), (300, 200)]
-    decoded = formats.decode(tiff([(64, 64), (500, 400)]), Settings())
+    decoded = formats.decode(tiff([(64, 64), (500, 400)]), CoreSettings())
     assert [page.size for page in decoded.pages] == [(64, 64), (500, 400)]
 
 
 def test_given_a_small_pixel_limit_then_pillow_uses_it() -> None:
-    settings = Settings(max_pixels=100_000)
+    settings = CoreSettings(max_pixels=100_000)
     with pytest.raises(ImageTooLarge):
         formats.decode(tiff([(400, 400)]), settings)
     assert settings.max_pixels == Image.MAX_IMAGE_PIXELS
-    formats.decode(tiff([(64, 64)]), Settings())
-    assert Settings().max_pixels == Image.MAX_IMAGE_PIXELS
+    formats.decode(tiff([(64, 64)]), CoreSettings())
+    assert CoreSettings().max_pixels == Image.MAX_IMAGE_PIXELS
 
 
 def test_given_thousands_of_tiff_pages_then_only_the_allowed_count_and_one_are_read(
@@ -272,7 +272,7 @@ def test_given_thousands_of_tiff_pages_then_only_the_allowed_count_and_one_are_r
         seek(self, frame)
 
     monkeypatch.setattr(TiffImagePlugin.TiffImageFile, "_seek", counted)
-    settings = Settings()
+    settings = CoreSettings()
     with pytest.raises(ImageTooLarge, match="pages or frames"):
         formats.decode(tiff_of_tiny_pages(8000), settings)
     assert max(reads) <= settings.max_pages + 1

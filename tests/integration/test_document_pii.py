@@ -13,7 +13,7 @@ from collections.abc import Sequence
 import pytest
 from PIL import Image
 
-from image_anonymizer.service import ImageAnonymizer, Options
+from image_anonymizer.core.service import ImageAnonymizer, Options
 from tests.rendering import Line, Word, assert_redacted, coverage, decode, encode, render, tokens
 
 FONT_SIZE = 32

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from image_anonymizer.drop_folder import DropFolder, DropResult, read_regular_file
-from image_anonymizer.service import ImageAnonymizer, Options
+from image_anonymizer.core.service import ImageAnonymizer, Options
+from image_anonymizer.entrypoints.drop_folder import DropFolder, DropResult, read_regular_file
 from tests.rendering import assert_redacted, decode, encode, render, tokens
 
 CLI = str(Path(sys.executable).with_name("image-anonymizer"))

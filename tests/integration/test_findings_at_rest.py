@@ -14,17 +14,18 @@ import boto3
 import pytest
 from PIL import Image
 
-from image_anonymizer import cli
-from image_anonymizer import service as service_module
-from image_anonymizer.config import Settings
-from image_anonymizer.detection import Detection
-from image_anonymizer.drop_folder import DropFolder
-from image_anonymizer.jobs import JobStore
-from image_anonymizer.languages import LanguageSpec
-from image_anonymizer.model import Box, LineKey, OcrWord
-from image_anonymizer.object_worker import ObjectRequest, ObjectWorker
-from image_anonymizer.service import ImageAnonymizer, Options
-from image_anonymizer.uploads import UploadService
+from image_anonymizer.config import CoreSettings
+from image_anonymizer.core import service as service_module
+from image_anonymizer.core.detection import Detection
+from image_anonymizer.core.model import Box, LineKey, OcrWord
+from image_anonymizer.core.service import ImageAnonymizer, Options
+from image_anonymizer.entrypoints import cli
+from image_anonymizer.entrypoints.drop_folder import DropFolder
+from image_anonymizer.entrypoints.http.uploads import UploadService
+from image_anonymizer.entrypoints.worker.messages import ObjectRequest
+from image_anonymizer.entrypoints.worker.object_worker import ObjectWorker
+from image_anonymizer.storage.jobs import JobStore
+from tests.fakes import FakeDetector, FakeOcr
 from tests.rendering import encode
 
 BUCKET = "findings-at-rest"
@@ -33,34 +34,28 @@ SECRETS = (EMAIL, "example.com", PHONE, "555-0132")
 PNG = encode(Image.new("RGB", (400, 60), "white"), "PNG")
 
 
-class FakeOcr:
-    name = "fake"
-
-    def read(self, image: Image.Image, languages: LanguageSpec) -> list[OcrWord]:
-        return [
-            OcrWord(EMAIL, Box(10, 10, 140, 20), 91.0, LineKey(1, 1, 1), "eng"),
-            OcrWord(PHONE, Box(170, 10, 130, 20), 93.0, LineKey(1, 1, 1), "eng"),
-        ]
+WORDS = [
+    OcrWord(EMAIL, Box(10, 10, 140, 20), 91.0, LineKey(1, 1, 1), "eng"),
+    OcrWord(PHONE, Box(170, 10, 130, 20), 93.0, LineKey(1, 1, 1), "eng"),
+]
 
 
-class FakeDetector:
+class PageDetector(FakeDetector):
     """Finds the email and the phone of the fake page, in its text only."""
 
-    def detect(self, text: str, language: str, entities: object, score_threshold: float) -> list[Detection]:
+    def detect(
+        self,
+        text: str,
+        language: str,
+        entities: frozenset[str] | None = None,
+        score_threshold: float = 0.0,
+    ) -> list[Detection]:
         found = []
         for kind, value in (("EMAIL_ADDRESS", EMAIL), ("PHONE_NUMBER", PHONE)):
             start = text.find(value)
             if start >= 0:
                 found.append(Detection(kind, start, start + len(value), 0.9, "fake"))
         return found
-
-    def mode(self, language: str) -> str:
-        return "fake"
-
-    def supported_entities(self, language: str) -> frozenset[str]:
-        from image_anonymizer.catalogue import ENTITY_CATALOGUE
-
-        return frozenset(ENTITY_CATALOGUE)
 
 
 class Quiet:
@@ -72,9 +67,9 @@ class Quiet:
 def fake_service(monkeypatch: pytest.MonkeyPatch) -> ImageAnonymizer:
     monkeypatch.setattr(service_module, "require_installed", lambda spec, folder: None)
     return ImageAnonymizer(
-        Settings(tessdata_dir="/nonexistent"),
-        ocr_engine=FakeOcr(),  # type: ignore[arg-type]
-        detector=FakeDetector(),  # type: ignore[arg-type]
+        CoreSettings(tessdata_dir="/nonexistent"),
+        ocr_engine=FakeOcr(WORDS),
+        detector=PageDetector(),
     )
 
 
@@ -131,7 +126,7 @@ def test_given_store_text_asked_for_then_the_stored_findings_keep_the_text(
 
 
 def test_given_an_integration_message_with_store_text_then_the_option_is_kept() -> None:
-    from image_anonymizer.object_worker import requests_from_message
+    from image_anonymizer.entrypoints.worker.messages import requests_from_message
 
     body = json.dumps({"bucket": BUCKET, "key": "drop/x.png", "options": {"store_text": True}})
     (request,) = requests_from_message(body)

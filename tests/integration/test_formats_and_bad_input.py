@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageCms
 
+from image_anonymizer.core.service import ImageAnonymizer, Options
 from image_anonymizer.errors import (
     ImageTooLarge,
     InvalidRequest,
@@ -18,7 +19,7 @@ from image_anonymizer.errors import (
     UnprocessableImage,
     UnsupportedImage,
 )
-from image_anonymizer.service import ImageAnonymizer, Options
+from tests.fakes import FakeDetector, FakeOcr
 from tests.rendering import assert_redacted, decode, encode, render, tokens
 
 PHONE = "(415) 555-0132"
@@ -158,9 +159,9 @@ def test_given_bad_image_then_a_clear_domain_error(
 
 
 def test_given_too_many_bytes_then_image_too_large() -> None:
-    from image_anonymizer.config import Settings
+    from image_anonymizer.config import CoreSettings
 
-    small = ImageAnonymizer(Settings(max_bytes=1000), ocr_engine=object(), detector=object())  # type: ignore[arg-type]
+    small = ImageAnonymizer(CoreSettings(max_bytes=1000), ocr_engine=FakeOcr(), detector=FakeDetector())
     with pytest.raises(ImageTooLarge, match="1000 bytes"):
         small.analyze(sample("PNG")[0], Options.parse())
 
@@ -190,6 +191,6 @@ def test_given_language_without_ocr_data_then_error_names_the_package(anonymizer
 def test_given_language_combinations_then_codes_are_normalised() -> None:
     assert Options.parse(language="en+de").language.tesseract == ("eng", "deu")
     assert Options.parse(language="eng+fra").language.iso == ("en", "fr")
-    from image_anonymizer.languages import ISO_TO_TESSERACT
+    from image_anonymizer.core.languages import ISO_TO_TESSERACT
 
     assert len(set(ISO_TO_TESSERACT.values())) >= 48

@@ -30,13 +30,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from PIL import Image, ImageSequence
 
-from image_anonymizer import api, formats
-from image_anonymizer.config import Settings
+from image_anonymizer.config import CoreSettings
+from image_anonymizer.core import formats
+from image_anonymizer.core.service import ImageAnonymizer, Options
+from image_anonymizer.entrypoints.http.errors import STATUS_BY_CODE
+from image_anonymizer.entrypoints.http.lambda_events import LocalContext
 from image_anonymizer.errors import AnonymizerError, UnprocessableImage
-from image_anonymizer.local_server import LocalContext
-from image_anonymizer.service import ImageAnonymizer, Options
 from tests import fuzzing
-from tests.conftest import event_builder, header
+from tests.conftest import event_builder, header, real_api
 from tests.rendering import coverage
 
 pytestmark = pytest.mark.filterwarnings(
@@ -49,7 +50,7 @@ LAMBDA_EXAMPLES = 6
 # Hang guards, not speed checks: an example takes well under a second here.
 EXAMPLE_DEADLINE = timedelta(seconds=20)
 FORMAT_BOUND_SECONDS = 240
-SMALL = Settings(max_pixels=1_000_000, max_pages=4)
+SMALL = CoreSettings(max_pixels=1_000_000, max_pages=4)
 OPTIONS = Options.parse(ocr_mode="fast")
 BLACK = (0, 0, 0)
 FUZZ_SETTINGS = settings(
@@ -164,7 +165,7 @@ def redact_or_refuse(service: ImageAnonymizer, data: bytes) -> str:
     try:
         result = service.redact(data, OPTIONS)
     except AnonymizerError as error:
-        status = api.STATUS_BY_CODE.get(error.code, 500)
+        status = STATUS_BY_CODE.get(error.code, 500)
         assert status < 500, f"{type(error).__name__} ({error.code}) would be a {status}: {error.message}"
         return f"refused:{error.code}"
     output = Image.open(io.BytesIO(result.image))
@@ -257,7 +258,7 @@ def _gif_cut_in_last_descriptor() -> bytes:
 def test_given_corruption_the_decoder_raises_oddly_on_then_422(data: bytes) -> None:
     # Pillow raised KeyError and struct.error here, which became a 500.
     with pytest.raises(UnprocessableImage):
-        formats.decode(data, Settings())
+        formats.decode(data, CoreSettings())
 
 
 # ---------------------------------------------------------------- the same through the Lambda handler
@@ -275,7 +276,7 @@ def test_given_mutated_uploads_through_the_lambda_handler_then_200_or_4xx(bounde
     def run(data: bytes, path: str) -> None:
         form = [("image", ("upload.bin", "application/octet-stream", data)), ("ocr_mode", "fast")]
         event = builder.event("POST", f"/{path}-image", form)
-        response = api.lambda_handler(event, LocalContext())
+        response = real_api().lambda_handler(event, LocalContext())
         status = response["statusCode"]
         assert status == 200 or 400 <= status < 500, response["body"][:300]
         if status != 200:

@@ -13,9 +13,9 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from image_anonymizer import formats
-from image_anonymizer.config import Settings
-from image_anonymizer.service import ImageAnonymizer, Options
+from image_anonymizer.config import CoreSettings
+from image_anonymizer.core import formats
+from image_anonymizer.core.service import ImageAnonymizer, Options
 from tests.rendering import font
 
 SIZE = (900, 220)
@@ -93,7 +93,7 @@ def decoded_like(fmt: str) -> formats.DecodedImage:
     page = Image.new("RGB", (64, 64), "white")
     buffer = io.BytesIO()
     page.save(buffer, fmt)
-    return formats.decode(buffer.getvalue(), Settings())
+    return formats.decode(buffer.getvalue(), CoreSettings())
 
 
 def test_given_a_palette_with_several_transparent_entries_then_they_become_one_black_entry() -> None:
@@ -102,7 +102,7 @@ def test_given_a_palette_with_several_transparent_entries_then_they_become_one_b
     ImageDraw.Draw(page).rectangle((10, 10, 40, 40), fill=1)  # the hidden shape: index 1
     page.info["transparency"] = bytes([0, 0, 255])  # indices 0 and 1 both fully transparent
     ImageDraw.Draw(page).rectangle((0, 0, 63, 5), fill=0)
-    out = Image.open(io.BytesIO(formats.encode((page,), decoded_like("PNG"), Settings())))
+    out = Image.open(io.BytesIO(formats.encode((page,), decoded_like("PNG"), CoreSettings())))
     assert hidden_rgb(out).tolist() == [[0, 0, 0]]
     indices = np.array(out)
     assert len(np.unique(indices[np.array(out.convert("RGBA"))[..., 3] == 0])) == 1
@@ -114,5 +114,5 @@ def test_given_a_transparent_index_then_its_colour_is_black(fmt: str) -> None:
     page.putpalette([250, 10, 10, 0, 0, 0] + [0] * 762)
     ImageDraw.Draw(page).rectangle((10, 10, 40, 40), fill=1)
     page.info["transparency"] = 0
-    out = Image.open(io.BytesIO(formats.encode((page,), decoded_like(fmt), Settings())))
+    out = Image.open(io.BytesIO(formats.encode((page,), decoded_like(fmt), CoreSettings())))
     assert hidden_rgb(out).tolist() == [[0, 0, 0]]

@@ -3,12 +3,11 @@ presigned POST → S3 notification → SQS → the worker's handler → results,
 
 from __future__ import annotations
 
-import importlib
 import json
 import socket
 import time
 from collections.abc import Iterator
-from types import ModuleType
+from dataclasses import replace
 from typing import Any
 
 import boto3
@@ -19,8 +18,14 @@ import zxingcpp
 from moto.server import ThreadedMotoServer
 from PIL import Image
 
-from image_anonymizer import schemas
-from image_anonymizer.local_server import LocalContext, build_event
+from image_anonymizer.bootstrap import build_api, build_worker
+from image_anonymizer.config import Settings
+from image_anonymizer.entrypoints.http import schemas
+from image_anonymizer.entrypoints.http.api import Api
+from image_anonymizer.entrypoints.http.lambda_events import LocalContext, build_event
+from image_anonymizer.entrypoints.worker.queue_handler import QueueHandler
+from image_anonymizer.storage.plans import PlanResolver
+from tests.conftest import real_anonymizer
 from tests.rendering import assert_redacted, coverage, decode, encode, render, tokens
 
 BUCKET = "image-anonymizer-test"
@@ -101,22 +106,13 @@ def aws() -> Iterator[dict[str, Any]]:
 
 
 @pytest.fixture(scope="module")
-def worker(aws: dict[str, Any]) -> ModuleType:
-    import image_anonymizer.queue_handler as module
-
-    return importlib.reload(module)
+def worker(aws: dict[str, Any]) -> QueueHandler:
+    return build_worker(Settings.from_env(), anonymizer=real_anonymizer())
 
 
 @pytest.fixture(scope="module")
-def api(aws: dict[str, Any]) -> ModuleType:
-    from image_anonymizer import api as module
-    from image_anonymizer.plans import PlanResolver
-
-    patch = pytest.MonkeyPatch()
-    patch.setattr(module, "uploads", module._build_uploads())
-    patch.setattr(module, "plans", PlanResolver("business"))
-    yield module
-    patch.undo()
+def api(aws: dict[str, Any]) -> Api:
+    return build_api(Settings.from_env(), anonymizer=real_anonymizer(), plans=PlanResolver("business"))
 
 
 def sqs_batch(aws: dict[str, Any], expected: int) -> dict[str, Any]:
@@ -166,7 +162,7 @@ def fifteen_megabyte_tiff() -> tuple[bytes, Image.Image, list]:
 
 
 def test_given_a_15_mb_upload_then_the_worker_redacts_it_and_announces_it(
-    aws: dict[str, Any], api: ModuleType, worker: ModuleType
+    aws: dict[str, Any], api: Api, worker: QueueHandler
 ) -> None:
     body = json.dumps(
         {"filename": "big scan.tiff", "fill_color": "red", "ocr_mode": "fast", "verify": True}
@@ -215,7 +211,7 @@ def test_given_a_15_mb_upload_then_the_worker_redacts_it_and_announces_it(
 
 
 def test_given_drop_folder_keys_with_spaces_and_unicode_then_output_keeps_the_relative_key(
-    aws: dict[str, Any], worker: ModuleType
+    aws: dict[str, Any], worker: QueueHandler
 ) -> None:
     image, words = render(LINES, size=(1100, 240))
     key = "drop/Scans 2024/résumé copy+1.png"
@@ -232,7 +228,7 @@ def test_given_drop_folder_keys_with_spaces_and_unicode_then_output_keeps_the_re
 
 
 def test_given_list_options_in_object_metadata_then_the_worker_applies_them(
-    aws: dict[str, Any], worker: ModuleType
+    aws: dict[str, Any], worker: QueueHandler
 ) -> None:
     image, words = render(LINES, size=(1100, 240))
     metadata = {
@@ -254,7 +250,7 @@ def test_given_list_options_in_object_metadata_then_the_worker_applies_them(
 
 
 def test_given_codes_and_faces_in_object_metadata_then_the_worker_covers_every_code_and_stores_no_payload(
-    aws: dict[str, Any], worker: ModuleType
+    aws: dict[str, Any], worker: QueueHandler
 ) -> None:
     image, _ = render(LINES, size=(1100, 500))
     symbol = np.asarray(
@@ -277,7 +273,7 @@ def test_given_codes_and_faces_in_object_metadata_then_the_worker_covers_every_c
 
 
 def test_given_list_options_on_an_upload_then_the_job_keeps_them_and_the_worker_applies_them(
-    aws: dict[str, Any], api: ModuleType, worker: ModuleType
+    aws: dict[str, Any], api: Api, worker: QueueHandler
 ) -> None:
     body = json.dumps(
         {
@@ -315,7 +311,7 @@ def test_given_list_options_on_an_upload_then_the_job_keeps_them_and_the_worker_
 
 
 def test_given_an_invalid_list_in_metadata_then_the_object_fails_with_the_reason(
-    aws: dict[str, Any], worker: ModuleType
+    aws: dict[str, Any], worker: QueueHandler
 ) -> None:
     image, _ = render(LINES, size=(600, 200))
     metadata = {"deny-list": json.dumps(["x" * 101])}
@@ -327,7 +323,7 @@ def test_given_an_invalid_list_in_metadata_then_the_object_fails_with_the_reason
 
 
 def test_given_a_corrupt_image_then_it_is_moved_aside_with_its_reason_and_announced(
-    aws: dict[str, Any], worker: ModuleType
+    aws: dict[str, Any], worker: QueueHandler
 ) -> None:
     good = encode(render(LINES, size=(600, 200))[0], "PNG")
     aws["s3"].put_object(Bucket=BUCKET, Key="drop/broken.png", Body=good[: len(good) // 2])
@@ -345,7 +341,7 @@ def test_given_a_corrupt_image_then_it_is_moved_aside_with_its_reason_and_announ
 
 
 def test_given_output_prefix_or_poison_messages_then_nothing_is_redacted_and_poison_is_reported(
-    aws: dict[str, Any], worker: ModuleType
+    aws: dict[str, Any], worker: QueueHandler
 ) -> None:
     aws["s3"].put_object(
         Bucket=BUCKET, Key="redacted/already.png", Body=encode(Image.new("RGB", (50, 50)), "PNG")
@@ -364,7 +360,7 @@ def test_given_output_prefix_or_poison_messages_then_nothing_is_redacted_and_poi
 
 
 def test_given_an_integration_request_then_the_object_is_redacted_with_its_options(
-    aws: dict[str, Any], worker: ModuleType
+    aws: dict[str, Any], worker: QueueHandler
 ) -> None:
     image, _ = render(LINES, size=(1100, 240))
     aws["s3"].put_object(Bucket=BUCKET, Key="archive/form.jpg", Body=encode(image, "JPEG", quality=95))
@@ -389,7 +385,7 @@ def test_given_an_integration_request_then_the_object_is_redacted_with_its_optio
 
 
 def test_given_crafted_messages_then_they_are_dead_lettered_and_no_object_is_touched(
-    aws: dict[str, Any], worker: ModuleType
+    aws: dict[str, Any], worker: QueueHandler
 ) -> None:
     image = encode(render(LINES, size=(600, 200))[0], "PNG")
     for key in ("archive/kept.png", "secret/notes.png", "drop/victim.png"):
@@ -424,7 +420,7 @@ def test_given_crafted_messages_then_they_are_dead_lettered_and_no_object_is_tou
 
 
 def test_given_an_archive_image_that_cannot_be_redacted_then_it_stays_and_only_the_reason_is_written(
-    aws: dict[str, Any], worker: ModuleType
+    aws: dict[str, Any], worker: QueueHandler
 ) -> None:
     good = encode(render(LINES, size=(600, 200))[0], "PNG")
     aws["s3"].put_object(Bucket=BUCKET, Key="archive/cut.png", Body=good[: len(good) // 2])
@@ -452,7 +448,7 @@ def _with_sequencer(batch: dict[str, Any], sequencer: str) -> dict[str, Any]:
 
 
 def test_given_the_same_bytes_dropped_again_then_they_are_redacted_again_but_a_redelivery_is_not(
-    aws: dict[str, Any], worker: ModuleType
+    aws: dict[str, Any], worker: QueueHandler
 ) -> None:
     image, words = render(LINES, size=(1100, 240))
     data = encode(image, "PNG")
@@ -478,9 +474,9 @@ def test_given_the_same_bytes_dropped_again_then_they_are_redacted_again_but_a_r
 
 
 def test_given_a_backfill_item_then_the_archive_image_is_redacted_and_kept(
-    aws: dict[str, Any], worker: ModuleType
+    aws: dict[str, Any], worker: QueueHandler
 ) -> None:
-    from image_anonymizer.object_worker import PoisonMessage
+    from image_anonymizer.errors import PoisonMessage
     from tests.conftest import load_event
 
     image, words = render(LINES, size=(1100, 240))
@@ -500,17 +496,18 @@ def test_given_a_backfill_item_then_the_archive_image_is_redacted_and_kept(
     aws["s3"].delete_object(Bucket=BUCKET, Key=item["key"])
 
 
-def test_given_uploads_without_a_bucket_then_501(api: ModuleType, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(api, "uploads", None)
+def test_given_uploads_without_a_bucket_then_501(api: Api) -> None:
+    settings = Settings.from_env()
+    without_bucket = replace(settings, api=replace(settings.api, bucket=None))
     event = build_event("POST", "/uploads", {"content-type": "application/json"}, b"{}")
-    answer = api.lambda_handler(event, LocalContext())
+    answer = build_api(without_bucket, anonymizer=api.anonymizer).lambda_handler(event, LocalContext())
     assert answer["statusCode"] == 501 and json.loads(answer["body"])["error"] == "not_configured"
     # Unlike a 500's, a 501's message is safe and says what the server lacks.
     assert "BUCKET_NAME" in json.loads(answer["body"])["message"]
 
 
 def test_given_a_threshold_of_0_on_an_upload_then_the_job_keeps_0_and_the_answers_match_the_contract(
-    aws: dict[str, Any], api: ModuleType
+    aws: dict[str, Any], api: Api
 ) -> None:
     body = json.dumps({"filename": "scan.png", "score_threshold": 0}).encode()
     event = build_event("POST", "/uploads", {"content-type": "application/json"}, body, api_key_id="k")
@@ -527,13 +524,13 @@ def test_given_a_threshold_of_0_on_an_upload_then_the_job_keeps_0_and_the_answer
     assert status["status"] == "pending" and status["options"]["score_threshold"] == "0.0"
 
 
-def test_given_unknown_job_then_404(api: ModuleType) -> None:
+def test_given_unknown_job_then_404(api: Api) -> None:
     answer = api.lambda_handler(build_event("GET", "/jobs/" + "0" * 32, {}, b""), LocalContext())
     assert answer["statusCode"] == 404
 
 
 def test_given_a_job_of_one_key_then_another_key_gets_the_404_of_a_job_that_does_not_exist(
-    aws: dict[str, Any], api: ModuleType
+    aws: dict[str, Any], api: Api
 ) -> None:
     headers = {"content-type": "application/json"}
     event = build_event("POST", "/uploads", headers, b'{"filename": "a.png"}', api_key_id="key-a")
@@ -557,7 +554,7 @@ def test_given_a_job_of_one_key_then_another_key_gets_the_404_of_a_job_that_does
 
 
 def test_given_an_unexpected_failure_then_the_message_is_retried_and_the_original_kept(
-    aws: dict[str, Any], worker: ModuleType, monkeypatch: pytest.MonkeyPatch
+    aws: dict[str, Any], worker: QueueHandler
 ) -> None:
     from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
 
@@ -567,7 +564,7 @@ def test_given_an_unexpected_failure_then_the_message_is_retried_and_the_origina
         def redact(self, data: bytes, options: object) -> None:
             raise ProcessingFailed("The image could not be processed.")
 
-    monkeypatch.setattr(worker.worker, "_anonymizer", Crashing())
+    crashing = build_worker(Settings.from_env(), anonymizer=Crashing())  # type: ignore[arg-type]
     aws["s3"].put_object(
         Bucket=BUCKET, Key="drop/poison.png", Body=encode(render(LINES, size=(600, 200))[0], "PNG")
     )
@@ -575,7 +572,7 @@ def test_given_an_unexpected_failure_then_the_message_is_retried_and_the_origina
     # A batch whose every record failed is raised, so that Lambda returns it all to the
     # queue; after maxReceiveCount the redrive policy moves it to the dead-letter queue.
     with pytest.raises(BatchProcessingError):
-        worker.lambda_handler(batch, LocalContext())
+        crashing.lambda_handler(batch, LocalContext())
     assert keys(aws, "drop/poison.png") == ["drop/poison.png"], (
         "kept for the retry (and the dead-letter queue)"
     )

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 from PIL import Image
 
-from image_anonymizer import mapping, ocr
-from image_anonymizer.bands import Band
-from image_anonymizer.config import Settings
-from image_anonymizer.languages import parse_language
-from image_anonymizer.model import OcrWord
+from image_anonymizer.config import CoreSettings
+from image_anonymizer.core import mapping, ocr
+from image_anonymizer.core.languages import parse_language
+from image_anonymizer.core.model import OcrWord
+from image_anonymizer.core.ocr.bands import Band
 from tests.rendering import Line, render, tokens
 
 EN = parse_language("en")
@@ -46,7 +46,7 @@ def page() -> Image.Image:
 
 @pytest.fixture(scope="module")
 def engine() -> ocr.OcrEngine:
-    return ocr.build_engine("tesserocr", Settings.from_env().tessdata_dir)
+    return ocr.build_engine("tesserocr", CoreSettings.from_env().tessdata_dir)
 
 
 def bands_of(page: Image.Image, workers: int) -> list[Band]:

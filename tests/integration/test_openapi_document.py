@@ -12,11 +12,12 @@ from typing import Any
 import pytest
 from openapi_spec_validator import OpenAPIV31SpecValidator
 
-from image_anonymizer import __version__, api, schemas
-from image_anonymizer.catalogue import DEFAULT_SCORE_THRESHOLD, ENTITY_CATALOGUE
-from image_anonymizer.local_server import LocalContext
-from image_anonymizer.redaction import FILL_COLORS
-from tests.conftest import load_event
+from image_anonymizer import __version__
+from image_anonymizer.core.catalogue import DEFAULT_SCORE_THRESHOLD, ENTITY_CATALOGUE
+from image_anonymizer.core.redaction import FILL_COLORS
+from image_anonymizer.entrypoints.http import schemas
+from image_anonymizer.entrypoints.http.lambda_events import LocalContext
+from tests.conftest import load_event, real_api
 from tests.integration.test_template import REPO, _load_template
 
 pytestmark = pytest.mark.filterwarnings("ignore:No application metrics to publish:UserWarning")
@@ -26,7 +27,7 @@ IMAGE_ROUTES = ("/analyze-image", "/redact-image")
 
 @pytest.fixture(scope="module")
 def document() -> dict[str, Any]:
-    response = api.lambda_handler(load_event("openapi-document.json"), LocalContext())
+    response = real_api().lambda_handler(load_event("openapi-document.json"), LocalContext())
     assert response["statusCode"] == 200
     assert response["multiValueHeaders"]["Content-Type"] == ["application/json"]
     body: dict[str, Any] = json.loads(response["body"])
@@ -175,7 +176,7 @@ def test_given_uploads_then_201_and_the_json_body_schema(document: dict[str, Any
 
 def _invoke(name: str, **fields: str) -> dict[str, Any]:
     event = load_event(name)
-    response = api.lambda_handler(event, LocalContext())
+    response = real_api().lambda_handler(event, LocalContext())
     assert response["statusCode"] == 200, response["body"]
     body: dict[str, Any] = json.loads(response["body"])
     return body

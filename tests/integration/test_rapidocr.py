@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 from PIL import Image
 
-from image_anonymizer import ocr
-from image_anonymizer.languages import LanguageSpec, parse_language
-from image_anonymizer.model import OcrWord
-from image_anonymizer.service import ImageAnonymizer, Options
+from image_anonymizer.core import ocr
+from image_anonymizer.core.languages import LanguageSpec, parse_language
+from image_anonymizer.core.model import OcrWord
+from image_anonymizer.core.service import ImageAnonymizer, Options
 from tests.rendering import assert_redacted, decode, encode, render, tokens
 
 EMAIL = "patriciac87@outlook.com"

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageOps
 
-from image_anonymizer.service import ImageAnonymizer, Options
+from image_anonymizer.core.service import ImageAnonymizer, Options
 from tests.rendering import (
     CARD,
     EMAIL,
@@ -153,10 +153,10 @@ def test_given_dark_mode_screenshot_then_light_text_pii_is_covered(anonymizer: I
 
 
 def test_given_the_pytesseract_engine_then_the_same_pii_is_covered() -> None:
-    from image_anonymizer.config import Settings
-    from image_anonymizer.ocr import PytesseractEngine
+    from image_anonymizer.config import CoreSettings
+    from image_anonymizer.core.ocr import PytesseractEngine
 
-    settings = Settings.from_env()
+    settings = CoreSettings.from_env()
     engine = ImageAnonymizer(settings, ocr_engine=PytesseractEngine(settings.tessdata_dir))
     image, words = render(LETTER[:3], size=(1200, 360))
     result = engine.redact(encode(image, "PNG"), Options.parse())

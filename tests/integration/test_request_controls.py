@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PIL import Image
 
-from image_anonymizer.service import ImageAnonymizer, Options
+from image_anonymizer.core.service import ImageAnonymizer, Options
 from tests.rendering import EMAIL, LETTER, PHONE, Word, assert_redacted, decode, encode, render, tokens
 
 

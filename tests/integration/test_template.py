@@ -141,25 +141,16 @@ def test_template_is_sam() -> None:
     assert "OcrLanguages" not in template["Parameters"], "OCR languages are a Docker build arg"
 
 
-def test_every_function_is_an_image_or_uses_the_pipeline_layer() -> None:
+def test_every_function_is_a_container_image_and_no_layer_is_published() -> None:
     template = _load_template()
-    layers = _resources(template, "AWS::Serverless::LayerVersion")
-    assert "PipelineLayer" in layers
+    # Container images cannot attach layers; the Dockerfile copies the pipeline in.
+    assert _resources(template, "AWS::Serverless::LayerVersion") == {}
     functions = _resources(template, "AWS::Serverless::Function")
     assert functions, "no AWS::Serverless::Function in template.yaml"
     for name, function in functions.items():
         props = function.get("Properties", {})
-        uses_layer = {"Ref": "PipelineLayer"} in props.get("Layers", [])
-        assert props.get("PackageType") == "Image" or uses_layer, (
-            f"{name} is neither PackageType Image nor uses !Ref PipelineLayer"
-        )
-
-
-def test_pipeline_layer_points_at_the_shared_package() -> None:
-    props = _load_template()["Resources"]["PipelineLayer"]["Properties"]
-    content = REPO / props["ContentUri"]
-    assert (content / "image_anonymizer").is_dir(), f"{content}/image_anonymizer missing"
-    assert "python3.12" in props["CompatibleRuntimes"]
+        assert props.get("PackageType") == "Image", f"{name} is not PackageType Image"
+        assert "Layers" not in props, f"{name} names a layer"
 
 
 def test_api_accepts_binary_uploads_and_requires_keys() -> None:
@@ -174,7 +165,7 @@ def test_api_accepts_binary_uploads_and_requires_keys() -> None:
     routes = {
         (e["Properties"]["Method"].lower(), e["Properties"]["Path"]): e["Properties"] for e in events.values()
     }
-    from image_anonymizer.local_server import ROUTES
+    from image_anonymizer.entrypoints.http.local_server import ROUTES
 
     served = {(method.lower(), path.replace("*", "{job_id}")) for method, path in ROUTES}
     assert set(routes) == served, "the template and the local server must serve the same routes"
@@ -244,16 +235,16 @@ def test_image_routes_validate_requests_and_function_reads_its_settings() -> Non
         model = function["Events"][name]["Properties"]["RequestModel"]
         assert model["ValidateParameters"] is True
     variables = function["Environment"]["Variables"]
-    from image_anonymizer.config import Settings
+    from image_anonymizer.config import CoreSettings
 
     env = {k: str(v) for k, v in variables.items() if isinstance(v, str | int)}
-    assert Settings.from_env(env).max_pixels == int(variables["IMAGE_ANONYMIZER_MAX_PIXELS"])
+    assert CoreSettings.from_env(env).max_pixels == int(variables["IMAGE_ANONYMIZER_MAX_PIXELS"])
     globals_env = _load_template()["Globals"]["Function"]["Environment"]["Variables"]
     assert globals_env["OMP_THREAD_LIMIT"] == "1"
 
 
 def test_large_upload_flow_resources_are_safe_and_never_loop() -> None:
-    from image_anonymizer.object_worker import Layout
+    from image_anonymizer.storage.layout import Layout
 
     resources = _load_template()["Resources"]
     bucket = resources["ImagesBucket"]["Properties"]
@@ -319,7 +310,7 @@ def test_usage_plan_lookup_may_only_list_usage_plans() -> None:
 
 
 def test_worker_reads_deletes_and_writes_each_only_under_its_own_prefixes() -> None:
-    from image_anonymizer.object_worker import Layout
+    from image_anonymizer.storage.layout import Layout
 
     worker = _load_template()["Resources"]["WorkerFunction"]
     policies = worker["Properties"]["Policies"]

@@ -8,11 +8,12 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from image_anonymizer.core.languages import LanguageSpec
+from image_anonymizer.core.model import OcrWord
+from image_anonymizer.core.ocr import OcrEngine
+from image_anonymizer.core.service import ImageAnonymizer, Options
 from image_anonymizer.errors import ProcessingFailed
-from image_anonymizer.languages import LanguageSpec
-from image_anonymizer.model import OcrWord
-from image_anonymizer.ocr import OcrEngine
-from image_anonymizer.service import ImageAnonymizer, Options
+from tests.fakes import FailOnCall
 from tests.rendering import (
     EMAIL,
     LETTER,
@@ -43,22 +44,6 @@ class ForgetfulOcr:
         self.reads += 1
         words = self.engine.read(image, languages)
         return [w for w in words if self.reads > self.forget.get(w.text, 0)]
-
-
-class FailingOcr:
-    """The real engine until the ``fail_on``-th reading, which raises."""
-
-    def __init__(self, engine: OcrEngine, fail_on: int) -> None:
-        self.name = engine.name
-        self.engine = engine
-        self.fail_on = fail_on
-        self.reads = 0
-
-    def read(self, image: Image.Image, languages: LanguageSpec) -> list[OcrWord]:
-        self.reads += 1
-        if self.reads == self.fail_on:
-            raise RuntimeError(f"engine crashed reading {EMAIL}")
-        return self.engine.read(image, languages)
 
 
 def with_engine(anonymizer: ImageAnonymizer, engine: object) -> ImageAnonymizer:
@@ -147,11 +132,12 @@ def test_given_verification_fails_then_processing_failed_and_no_image(
     _, data = letter
     # The verification's reading is the engine's last: the second in fast mode; in
     # thorough mode the analysis reads once (the text is large: no enlarged pass).
-    failing = with_engine(anonymizer, FailingOcr(anonymizer.ocr_engine, fail_on=2))
+    crashing = FailOnCall(anonymizer.ocr_engine, fail_on=2, error=RuntimeError(f"crashed reading {EMAIL}"))
+    failing = with_engine(anonymizer, crashing)
     with pytest.raises(ProcessingFailed) as raised:
         failing.redact(data, Options.parse(ocr_mode=mode, verify="true"))
     assert EMAIL not in raised.value.message
-    assert failing.ocr_engine.reads == 2  # type: ignore[attr-defined]
+    assert crashing.calls == 2
 
 
 def test_given_a_column_beside_painted_names_then_verification_reads_no_name_into_it(

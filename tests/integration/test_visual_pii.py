@@ -13,9 +13,9 @@ import zxingcpp
 from PIL import Image
 from skimage import data as photos
 
+from image_anonymizer.core.service import ImageAnonymizer, Options
+from image_anonymizer.core.visual import HaarFaceDetector
 from image_anonymizer.errors import InvalidRequest
-from image_anonymizer.service import ImageAnonymizer, Options
-from image_anonymizer.visual import HaarFaceDetector
 from tests.rendering import coverage, decode, encode, render, tokens
 
 RED = (255, 0, 0)

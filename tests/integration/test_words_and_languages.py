@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from image_anonymizer import ocr
-from image_anonymizer.config import Settings
+from image_anonymizer.config import CoreSettings
+from image_anonymizer.core import ocr
+from image_anonymizer.core.language_detection import LanguageDetector
+from image_anonymizer.core.languages import TESSERACT_TO_ISO
+from image_anonymizer.core.ocr.engines import TesserocrEngine
+from image_anonymizer.core.service import ImageAnonymizer, Options
 from image_anonymizer.errors import LanguageNotInstalled, UnsupportedEntityType
-from image_anonymizer.language_detection import LanguageDetector
-from image_anonymizer.languages import TESSERACT_TO_ISO
-from image_anonymizer.ocr_engines import TesserocrEngine
-from image_anonymizer.service import ImageAnonymizer, Options
 from tests.rendering import LETTER, Line, Word, assert_redacted, decode, encode, render, tokens
 
 
@@ -109,7 +109,7 @@ def test_given_language_auto_then_the_letter_is_read_in_its_language(
 
 def test_given_language_auto_then_only_an_installed_language_is_chosen(tmp_path: Path) -> None:
     # Only English (and OSD) installed: a French page is read as English, never French.
-    installed = Settings.from_env().tessdata_dir
+    installed = CoreSettings.from_env().tessdata_dir
     for code in ("eng", "osd"):
         (tmp_path / f"{code}.traineddata").symlink_to(f"{installed}/{code}.traineddata")
     image, _ = render([tokens(line) for line in FRENCH_LETTER], size=(1300, 260))

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from image_anonymizer.detection import Detector
+from image_anonymizer.core.detection import PresidioDetector
 
 
 @pytest.fixture(scope="module")
-def detector() -> Detector:
-    return Detector()
+def detector() -> PresidioDetector:
+    return PresidioDetector()
 
 
-def _people(detector: Detector, text: str, language: str) -> list[str]:
+def _people(detector: PresidioDetector, text: str, language: str) -> list[str]:
     return [text[d.start : d.end] for d in detector.detect(text, language) if d.entity_type == "PERSON"]
 
 
@@ -29,7 +29,7 @@ def _people(detector: Detector, text: str, language: str) -> list[str]:
     ],
 )
 def test_given_a_form_line_of_name_fields_then_each_value_is_a_name(
-    detector: Detector, text: str, language: str, names: list[str]
+    detector: PresidioDetector, text: str, language: str, names: list[str]
 ) -> None:
     assert _people(detector, text, language) == names
 
@@ -43,17 +43,17 @@ def test_given_a_form_line_of_name_fields_then_each_value_is_a_name(
     ],
 )
 def test_given_a_letter_to_someone_by_title_then_the_name_after_it_is_a_name(
-    detector: Detector, text: str, language: str, names: list[str]
+    detector: PresidioDetector, text: str, language: str, names: list[str]
 ) -> None:
     assert _people(detector, text, language) == names
 
 
-def test_given_a_label_with_a_value_in_small_letters_then_it_is_no_name(detector: Detector) -> None:
+def test_given_a_label_with_a_value_in_small_letters_then_it_is_no_name(detector: PresidioDetector) -> None:
     assert _people(detector, "Name: bitte ausfüllen\n", "de") == []
 
 
 def test_given_a_french_ner_name_with_accents_and_the_next_label_then_the_name_is_kept(
-    detector: Detector,
+    detector: PresidioDetector,
 ) -> None:
     text = "Formulaire d'inscription\n\nNom : Lefèvre Prénom : Chloé\n"
     assert _people(detector, text, "fr") == ["Lefèvre", "Chloé"]
@@ -72,17 +72,17 @@ def test_given_a_french_ner_name_with_accents_and_the_next_label_then_the_name_i
     ],
 )
 def test_given_a_date_with_its_month_in_the_language_then_it_is_a_date(
-    detector: Detector, text: str, language: str, date: str
+    detector: PresidioDetector, text: str, language: str, date: str
 ) -> None:
     dates = [text[d.start : d.end] for d in detector.detect(text, language) if d.entity_type == "DATE_TIME"]
     assert dates == [date]
 
 
-def test_given_a_day_number_that_is_no_day_then_it_is_no_date(detector: Detector) -> None:
+def test_given_a_day_number_that_is_no_day_then_it_is_no_date(detector: PresidioDetector) -> None:
     assert [d for d in detector.detect("Lieferung 45 Mai 2020", "de") if d.entity_type == "DATE_TIME"] == []
 
 
-def _places(detector: Detector, text: str, language: str) -> list[str]:
+def _places(detector: PresidioDetector, text: str, language: str) -> list[str]:
     found = sorted((d.start, d.end) for d in detector.detect(text, language) if d.entity_type == "LOCATION")
     merged: list[list[int]] = []
     for start, end in found:  # overlapping findings cover as one
@@ -108,7 +108,7 @@ def _places(detector: Detector, text: str, language: str) -> list[str]:
     ],
 )
 def test_given_an_address_in_the_countrys_form_then_it_is_a_location(
-    detector: Detector, text: str, language: str, places: list[str]
+    detector: PresidioDetector, text: str, language: str, places: list[str]
 ) -> None:
     assert _places(detector, text, language) == places
 
@@ -122,11 +122,13 @@ def test_given_an_address_in_the_countrys_form_then_it_is_a_location(
     ],
 )
 def test_given_a_street_word_or_a_number_without_an_address_then_no_location(
-    detector: Detector, text: str, language: str
+    detector: PresidioDetector, text: str, language: str
 ) -> None:
     assert _places(detector, text, language) == []
 
 
-def test_given_a_language_without_street_data_then_location_is_not_claimed(detector: Detector) -> None:
+def test_given_a_language_without_street_data_then_location_is_not_claimed(
+    detector: PresidioDetector,
+) -> None:
     assert "LOCATION" in detector.supported_entities("de")
     assert "LOCATION" not in detector.supported_entities("sv"), "no NER and no street or postcode data"

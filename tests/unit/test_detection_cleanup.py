@@ -1,7 +1,7 @@
-from image_anonymizer.detection import Detection
-from image_anonymizer.detection.postprocessing import Page
-from image_anonymizer.detection.postprocessing import clean as clean_finding
-from image_anonymizer.detection.recognizers import NER_TRAITS
+from image_anonymizer.core.detection import Detection
+from image_anonymizer.core.detection.postprocessing import Page
+from image_anonymizer.core.detection.postprocessing import clean as clean_finding
+from image_anonymizer.core.detection.recognizers import NER_TRAITS
 
 
 def clean(entity_type: str, text: str, found: str) -> str | None:
@@ -36,7 +36,7 @@ def test_given_other_types_then_they_pass_untouched() -> None:
 
 
 def test_every_post_processing_rule_is_named_and_documented() -> None:
-    from image_anonymizer.detection.postprocessing import RULES
+    from image_anonymizer.core.detection.postprocessing import RULES
 
     names = [rule.__name__ for rule in RULES]
     assert len(set(names)) == len(names)
@@ -46,8 +46,8 @@ def test_every_post_processing_rule_is_named_and_documented() -> None:
 def test_traits_come_from_the_recognizer_class_not_its_name() -> None:
     from presidio_analyzer import predefined_recognizers as pr
 
-    from image_anonymizer.detection import Traits
-    from image_anonymizer.detection.recognizers import (
+    from image_anonymizer.core.detection import Traits
+    from image_anonymizer.core.detection.recognizers import (
         AddressRecognizer,
         LabelledNameRecognizer,
         traits_of,

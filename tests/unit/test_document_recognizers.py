@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from presidio_analyzer import EntityRecognizer
 
-from image_anonymizer.detection import Detector
-from image_anonymizer.detection.lexicon import Vocabulary
-from image_anonymizer.detection.recognizers import (
+from image_anonymizer.core.detection import PresidioDetector
+from image_anonymizer.core.detection.lexicon import Vocabulary
+from image_anonymizer.core.detection.recognizers import (
     AccountNumberRecognizer,
     AddressRecognizer,
     ChineseNameRecognizer,
@@ -24,7 +24,7 @@ from image_anonymizer.detection.recognizers import (
 
 @pytest.fixture(scope="module")
 def vocabulary() -> Vocabulary:
-    built = Detector()._analyzer("en").vocabulary
+    built = PresidioDetector()._analyzer("en").vocabulary
     assert built is not None
     return built
 
@@ -425,7 +425,9 @@ def test_given_no_valid_reading_then_ocr_iban_finds_nothing(text: str) -> None:
 
 def _emails(text: str, language: str) -> list[str]:
     return [
-        text[d.start : d.end] for d in Detector().detect(text, language) if d.entity_type == "EMAIL_ADDRESS"
+        text[d.start : d.end]
+        for d in PresidioDetector().detect(text, language)
+        if d.entity_type == "EMAIL_ADDRESS"
     ]
 
 

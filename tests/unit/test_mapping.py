@@ -1,5 +1,5 @@
-from image_anonymizer.mapping import MIN_PAD, boxes_for_span, layout_text, words_in_span
-from image_anonymizer.model import Box, LineKey, OcrWord
+from image_anonymizer.core.mapping import MIN_PAD, boxes_for_span, layout_text, words_in_span
+from image_anonymizer.core.model import Box, LineKey, OcrWord
 
 
 def word(
@@ -117,7 +117,7 @@ def test_given_cells_of_one_row_far_apart_then_they_read_as_lines() -> None:
 
 
 def test_given_labels_over_values_and_beside_them_then_field_lines_pair_them() -> None:
-    from image_anonymizer.mapping import field_lines, page_span
+    from image_anonymizer.core.mapping import field_lines, page_span
 
     words = [
         word("Date", 10, 10, (1, 1, 1)),

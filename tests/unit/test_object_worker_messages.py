@@ -4,7 +4,9 @@ import json
 
 import pytest
 
-from image_anonymizer.object_worker import Layout, PoisonMessage, requests_from_message
+from image_anonymizer.entrypoints.worker.messages import requests_from_message
+from image_anonymizer.errors import PoisonMessage
+from image_anonymizer.storage.layout import Layout
 from tests.conftest import load_event
 
 
@@ -42,7 +44,7 @@ def test_layout_never_maps_an_output_back_to_an_input() -> None:
 
 
 def test_given_ocr_mode_on_the_object_or_the_request_then_it_is_an_option() -> None:
-    from image_anonymizer.object_worker import _metadata_options
+    from image_anonymizer.entrypoints.worker.messages import _metadata_options
 
     assert _metadata_options({"ocr-mode": "fast", "fill-color": "red"}) == {
         "fill_color": "red",
@@ -54,7 +56,7 @@ def test_given_ocr_mode_on_the_object_or_the_request_then_it_is_an_option() -> N
 
 
 def test_given_verify_on_the_object_or_the_request_then_it_is_an_option() -> None:
-    from image_anonymizer.object_worker import _metadata_options
+    from image_anonymizer.entrypoints.worker.messages import _metadata_options
 
     assert _metadata_options({"verify": "false", "ocr-mode": "thorough"}) == {
         "ocr_mode": "thorough",
@@ -66,8 +68,8 @@ def test_given_verify_on_the_object_or_the_request_then_it_is_an_option() -> Non
 
 
 def test_given_list_options_in_metadata_then_they_are_options_that_parse() -> None:
-    from image_anonymizer.object_worker import _metadata_options
-    from image_anonymizer.service import Options
+    from image_anonymizer.core.service import Options
+    from image_anonymizer.entrypoints.worker.messages import _metadata_options
 
     metadata = {
         "exclude-entities": "EMAIL_ADDRESS,URL",
@@ -87,7 +89,7 @@ def test_given_list_options_in_metadata_then_they_are_options_that_parse() -> No
 
 
 def test_given_list_options_in_an_integration_request_then_they_stay_json_arrays() -> None:
-    from image_anonymizer.service import Options
+    from image_anonymizer.core.service import Options
 
     body = json.dumps(
         {
@@ -193,9 +195,9 @@ def test_given_an_integration_within_the_prefixes_then_its_target_is_accepted() 
 
 
 def test_given_codes_and_faces_on_the_object_or_the_request_then_they_are_options_that_parse() -> None:
+    from image_anonymizer.core.service import Options
+    from image_anonymizer.entrypoints.worker.messages import _metadata_options
     from image_anonymizer.errors import InvalidRequest
-    from image_anonymizer.object_worker import _metadata_options
-    from image_anonymizer.service import Options
 
     options = _metadata_options({"codes": "all", "faces": "false", "fill-color": "red"})
     assert options == {"codes": "all", "faces": "false", "fill_color": "red"}

@@ -11,11 +11,11 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from image_anonymizer import ocr
-from image_anonymizer.bands import MIN_GAP_PX, Band, split_bands
-from image_anonymizer.config import Settings, available_cpus
-from image_anonymizer.languages import LanguageSpec, parse_language
-from image_anonymizer.model import Box, LineKey, OcrWord
+from image_anonymizer.config import CoreSettings, available_cpus
+from image_anonymizer.core import ocr
+from image_anonymizer.core.languages import LanguageSpec, parse_language
+from image_anonymizer.core.model import Box, LineKey, OcrWord
+from image_anonymizer.core.ocr.bands import MIN_GAP_PX, Band, split_bands
 
 EN = parse_language("en")
 
@@ -191,7 +191,7 @@ def test_given_a_small_page_then_it_is_read_whole() -> None:
 
 
 def test_given_ocr_threads_in_the_environment_then_settings_carry_them() -> None:
-    assert Settings.from_env({"IMAGE_ANONYMIZER_OCR_THREADS": "3"}).ocr_threads == 3
-    assert Settings.from_env({}).ocr_threads == available_cpus()
+    assert CoreSettings.from_env({"IMAGE_ANONYMIZER_OCR_THREADS": "3"}).ocr_threads == 3
+    assert CoreSettings.from_env({}).ocr_threads == available_cpus()
     with pytest.raises(ValueError, match="IMAGE_ANONYMIZER_OCR_THREADS"):
-        Settings.from_env({"IMAGE_ANONYMIZER_OCR_THREADS": "0"})
+        CoreSettings.from_env({"IMAGE_ANONYMIZER_OCR_THREADS": "0"})

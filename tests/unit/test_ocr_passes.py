@@ -6,9 +6,9 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
-from image_anonymizer import ocr
-from image_anonymizer.languages import LanguageSpec, parse_language
-from image_anonymizer.model import Box, LineKey, OcrWord
+from image_anonymizer.core import ocr
+from image_anonymizer.core.languages import LanguageSpec, parse_language
+from image_anonymizer.core.model import Box, LineKey, OcrWord
 from tests.rendering import Word, render, tokens
 
 EN = parse_language("en")

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from image_anonymizer import playground
-from image_anonymizer.local_server import make_server
+from image_anonymizer.entrypoints.http import playground
+from image_anonymizer.entrypoints.http.local_server import make_server
 
 API_KEY = "testkey"
 

@@ -8,12 +8,12 @@ import sys
 
 import pytest
 
-from image_anonymizer.detection import Detection, Detector, Traits
-from image_anonymizer.detection import postprocessing as pp
-from image_anonymizer.detection.findings import NO_TRAITS
-from image_anonymizer.detection.lexicon import Vocabulary
-from image_anonymizer.detection.postprocessing import Page
-from image_anonymizer.detection.recognizers import (
+from image_anonymizer.core.detection import Detection, PresidioDetector, Traits
+from image_anonymizer.core.detection import postprocessing as pp
+from image_anonymizer.core.detection.findings import NO_TRAITS
+from image_anonymizer.core.detection.lexicon import Vocabulary
+from image_anonymizer.core.detection.postprocessing import Page
+from image_anonymizer.core.detection.recognizers import (
     NER_TRAITS,
     AddressRecognizer,
     DateTimeRecognizer,
@@ -29,7 +29,7 @@ CHECKED_DATE = DateTimeRecognizer.TRAITS
 
 @pytest.fixture(scope="module")
 def vocabulary() -> Vocabulary:
-    built = Detector()._analyzer("en").vocabulary
+    built = PresidioDetector()._analyzer("en").vocabulary
     assert built is not None
     return built
 

@@ -2,9 +2,9 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from image_anonymizer.core.model import Box
+from image_anonymizer.core.redaction import FILL_COLORS, parse_fill_color, redact_page
 from image_anonymizer.errors import InvalidRequest
-from image_anonymizer.model import Box
-from image_anonymizer.redaction import FILL_COLORS, parse_fill_color, redact_page
 
 BOX = Box(10, 5, 20, 8)
 

@@ -6,8 +6,7 @@ import json
 
 import pytest
 
-from image_anonymizer.errors import InvalidRequest, UnknownEntityType
-from image_anonymizer.request_lists import (
+from image_anonymizer.core.request_lists import (
     MAX_ENTRIES,
     MAX_ENTRY_LENGTH,
     deny_spans,
@@ -15,7 +14,8 @@ from image_anonymizer.request_lists import (
     parse_list,
     to_json,
 )
-from image_anonymizer.service import Options
+from image_anonymizer.core.service import Options
+from image_anonymizer.errors import InvalidRequest, UnknownEntityType
 
 
 def matched(text: str, *entries: str) -> list[str]:
@@ -144,7 +144,7 @@ def test_options_parse_the_three_fields() -> None:
 
 
 def test_given_exclude_without_entities_then_the_defaults_minus_it() -> None:
-    from image_anonymizer.catalogue import DEFAULT_ENTITIES
+    from image_anonymizer.core.catalogue import DEFAULT_ENTITIES
 
     options = Options.parse(exclude_entities=["EMAIL_ADDRESS", "PERSON"])
     assert options.entities is None

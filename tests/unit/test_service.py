@@ -5,49 +5,21 @@ from __future__ import annotations
 import pytest
 from PIL import Image
 
-from image_anonymizer import service as service_module
-from image_anonymizer.catalogue import ENTITY_CATALOGUE
-from image_anonymizer.config import Settings
-from image_anonymizer.detection import Detection
+from image_anonymizer.config import CoreSettings
+from image_anonymizer.core import service as service_module
+from image_anonymizer.core.catalogue import ENTITY_CATALOGUE
+from image_anonymizer.core.detection import Detection
+from image_anonymizer.core.languages import LanguageSpec
+from image_anonymizer.core.model import Box, LineKey, OcrWord
+from image_anonymizer.core.service import ImageAnonymizer, Options, token_cost
 from image_anonymizer.errors import (
     InvalidRequest,
     ProcessingFailed,
     UnsupportedEntityType,
     VerificationFailed,
 )
-from image_anonymizer.languages import LanguageSpec
-from image_anonymizer.model import Box, LineKey, OcrWord
-from image_anonymizer.service import ImageAnonymizer, Options, token_cost
+from tests.fakes import FailOnCall, FakeDetector, FakeOcr
 from tests.rendering import decode, encode, render, tokens
-
-
-class FakeOcr:
-    name = "fake"
-
-    def __init__(self, words: list[OcrWord] | None = None, error: Exception | None = None) -> None:
-        self.words = words or []
-        self.error = error
-
-    def read(self, image: Image.Image, languages: LanguageSpec) -> list[OcrWord]:
-        if self.error:
-            raise self.error
-        return self.words
-
-
-class FakeDetector:
-    def __init__(self, detections: list[Detection], supported: frozenset[str] | None = None) -> None:
-        self.detections = detections
-        self.supported = ENTITY_CATALOGUE.keys() if supported is None else supported
-
-    def supported_entities(self, language: str) -> frozenset[str]:
-        return frozenset(self.supported)
-
-    def detect(self, text: str, language: str, entities: object, score_threshold: float) -> list[Detection]:
-        return self.detections
-
-    def mode(self, language: str) -> str:
-        return "fake"
-
 
 WORDS = [
     OcrWord("jo@example.com", Box(10, 10, 140, 20), 91.0, LineKey(1, 1, 1), "eng"),
@@ -56,25 +28,11 @@ WORDS = [
 PNG = encode(Image.new("RGB", (300, 60), "white"), "PNG")
 
 
-class SpyOcr(FakeOcr):
-    """Counts the pages it is asked to read."""
-
-    name = "spy"
-
-    def __init__(self, words: list[OcrWord] | None = None) -> None:
-        super().__init__(words)
-        self.calls = 0
-
-    def read(self, image: Image.Image, languages: LanguageSpec) -> list[OcrWord]:
-        self.calls += 1
-        return super().read(image, languages)
-
-
 def make(ocr: FakeOcr, detections: list[Detection], second: FakeOcr | None = None) -> ImageAnonymizer:
     return ImageAnonymizer(
-        Settings(tessdata_dir="/nonexistent"),
+        CoreSettings(tessdata_dir="/nonexistent"),
         ocr_engine=ocr,
-        detector=FakeDetector(detections),  # type: ignore[arg-type]
+        detector=FakeDetector(detections),
         second_ocr_engine=second,
     )
 
@@ -145,7 +103,7 @@ def test_given_fast_mode_then_the_second_engine_is_never_called() -> None:
     # it to the second engine, fast mode never does.
     image, _ = render([tokens("Call Ana Silva on 0151 496 0000")], size=(900, 120))
     png = encode(image, "PNG")
-    spy = SpyOcr()
+    spy = FakeOcr()
     anonymizer = make(FakeOcr([]), [], second=spy)
     fast = anonymizer.analyze(png, Options.parse(ocr_mode="fast"))
     assert spy.calls == 0
@@ -186,57 +144,42 @@ def test_given_unknown_verify_then_invalid_request(raw: str) -> None:
     assert "verify" in raised.value.message
 
 
-class ReadCounter(FakeOcr):
-    """Reads its words, and raises from the ``fail_on``-th reading on."""
-
-    def __init__(self, words: list[OcrWord], fail_on: int) -> None:
-        super().__init__(words)
-        self.fail_on = fail_on
-        self.calls = 0
-
-    def read(self, image: Image.Image, languages: LanguageSpec) -> list[OcrWord]:
-        self.calls += 1
-        if self.calls >= self.fail_on:
-            raise RuntimeError("tesseract crashed on jo@example.com")
-        return super().read(image, languages)
-
-
 def test_given_verification_reading_fails_then_processing_failed_not_the_image() -> None:
-    engine = ReadCounter(WORDS, fail_on=2)
+    error = RuntimeError("tesseract crashed on jo@example.com")
+    engine = FailOnCall(FakeOcr(WORDS), fail_on=2, error=error, and_after=True)
     anonymizer = make(engine, [Detection("EMAIL_ADDRESS", 0, 14, 1.0, "email")])
     with pytest.raises(ProcessingFailed) as raised:
         anonymizer.redact(PNG, Options.parse(ocr_mode="fast", verify="true"))
     assert engine.calls == 2
     assert "jo@example.com" not in raised.value.message
     # The same image without verification is redacted: it was the verification that failed.
-    assert make(ReadCounter(WORDS, fail_on=2), []).redact(PNG, Options.parse(ocr_mode="fast")).image
-
-
-class FailingDetector(FakeDetector):
-    def __init__(self, detections: list[Detection], fail_on: int) -> None:
-        super().__init__(detections)
-        self.fail_on = fail_on
-        self.calls = 0
-
-    def detect(self, text: str, language: str, entities: object, score_threshold: float) -> list[Detection]:
-        self.calls += 1
-        if self.calls >= self.fail_on:
-            raise RuntimeError("detector crashed")
-        return super().detect(text, language, entities, score_threshold)
+    control = FailOnCall(FakeOcr(WORDS), fail_on=2, error=error, and_after=True)
+    assert make(control, []).redact(PNG, Options.parse(ocr_mode="fast")).image
+    assert control.calls == 1
 
 
 def test_given_verification_detection_fails_then_processing_failed() -> None:
+    # The analysis asks the detector twice (the page text, its field lines): the third
+    # call is the verification's first.
+    email = [Detection("EMAIL_ADDRESS", 0, 14, 1.0, "email")]
+    detector = FailOnCall(FakeDetector(email), fail_on=3, method="detect", and_after=True)
     anonymizer = ImageAnonymizer(
-        Settings(tessdata_dir="/nonexistent"),
-        ocr_engine=FakeOcr(WORDS),
-        detector=FailingDetector([Detection("EMAIL_ADDRESS", 0, 14, 1.0, "email")], fail_on=2),  # type: ignore[arg-type]
+        CoreSettings(tessdata_dir="/nonexistent"), ocr_engine=FakeOcr(WORDS), detector=detector
     )
     with pytest.raises(ProcessingFailed):
         anonymizer.redact(PNG, Options.parse(ocr_mode="fast", verify="true"))
+    assert detector.calls == 3, "the failure came from the verification's detection"
+    # The control run: the same fakes without verification redact the email.
+    control = FailOnCall(FakeDetector(email), fail_on=3, method="detect", and_after=True)
+    result = ImageAnonymizer(
+        CoreSettings(tessdata_dir="/nonexistent"), ocr_engine=FakeOcr(WORDS), detector=control
+    ).redact(PNG, Options.parse(ocr_mode="fast", verify="false"))
+    assert control.calls == 2 and result.analysis.entity_counts() == {"EMAIL_ADDRESS": 1}
+    assert decode(result.image).getpixel((12, 12)) == (0, 0, 0)
 
 
 def test_given_analyze_then_verification_is_skipped_and_nothing_is_read_twice() -> None:
-    engine = SpyOcr(WORDS)
+    engine = FakeOcr(WORDS)
     anonymizer = make(engine, [Detection("EMAIL_ADDRESS", 0, 14, 1.0, "email")])
     analysis = anonymizer.analyze(PNG, Options.parse(ocr_mode="fast", verify="true"))
     assert engine.calls == 1
@@ -274,9 +217,9 @@ def test_given_an_allow_list_entry_then_that_finding_is_dropped_and_not_painted(
 
 def test_given_every_type_excluded_then_the_detector_is_not_asked_but_the_deny_list_still_is() -> None:
     anonymizer = ImageAnonymizer(
-        Settings(tessdata_dir="/nonexistent"),
+        CoreSettings(tessdata_dir="/nonexistent"),
         ocr_engine=FakeOcr(WORDS),
-        detector=FailingDetector([], fail_on=1),  # type: ignore[arg-type]
+        detector=FailOnCall(FakeDetector(), fail_on=1, method="detect", and_after=True),
     )
     options = Options.parse(entities="EMAIL_ADDRESS", exclude_entities="EMAIL_ADDRESS", deny_list="total")
     analysis = anonymizer.analyze(PNG, options)
@@ -288,19 +231,25 @@ class RecordingDetector(FakeDetector):
         super().__init__(detections)
         self.asked: list[object] = []
 
-    def detect(self, text: str, language: str, entities: object, score_threshold: float) -> list[Detection]:
+    def detect(
+        self,
+        text: str,
+        language: str,
+        entities: frozenset[str] | None = None,
+        score_threshold: float = 0.0,
+    ) -> list[Detection]:
         self.asked.append(entities)
         return self.detections
 
 
 def test_given_exclude_entities_then_analysis_and_verification_ask_for_the_types_less_those() -> None:
-    from image_anonymizer.catalogue import DEFAULT_ENTITIES
+    from image_anonymizer.core.catalogue import DEFAULT_ENTITIES
 
     detector = RecordingDetector([Detection("PERSON", 15, 20, 0.85, "SpacyRecognizer")])
     anonymizer = ImageAnonymizer(
-        Settings(tessdata_dir="/nonexistent"),
+        CoreSettings(tessdata_dir="/nonexistent"),
         ocr_engine=FakeOcr(WORDS),
-        detector=detector,  # type: ignore[arg-type]
+        detector=detector,
     )
     options = Options.parse(exclude_entities="PERSON", ocr_mode="fast", verify="true")
     result = anonymizer.redact(PNG, options)
@@ -312,7 +261,7 @@ def test_given_exclude_entities_then_analysis_and_verification_ask_for_the_types
 def test_given_excluded_email_then_it_is_still_asked_for_its_parts_and_then_dropped() -> None:
     detector = RecordingDetector([Detection("EMAIL_ADDRESS", 0, 14, 1.0, "email")])
     anonymizer = make(FakeOcr(WORDS), [])
-    anonymizer.detector = detector  # type: ignore[assignment]
+    anonymizer.detector = detector
     options = Options.parse(entities="EMAIL_ADDRESS,URL,PERSON", exclude_entities="EMAIL_ADDRESS")
     assert options.detected_entities == {"URL", "PERSON"}
     analysis = anonymizer.analyze(PNG, options)
@@ -334,7 +283,6 @@ class WanderingOcr(FakeOcr):
     def __init__(self, leaks: int) -> None:
         super().__init__()
         self.leaks = leaks
-        self.calls = 0
 
     def read(self, image: Image.Image, languages: LanguageSpec) -> list[OcrWord]:
         self.calls += 1
@@ -347,7 +295,13 @@ class WanderingOcr(FakeOcr):
 class EmailDetector(FakeDetector):
     """Finds the email wherever the text starts with it."""
 
-    def detect(self, text: str, language: str, entities: object, score_threshold: float) -> list[Detection]:
+    def detect(
+        self,
+        text: str,
+        language: str,
+        entities: frozenset[str] | None = None,
+        score_threshold: float = 0.0,
+    ) -> list[Detection]:
         return [Detection("EMAIL_ADDRESS", 0, 14, 1.0, "email")] if text.startswith("jo@") else []
 
 
@@ -357,9 +311,9 @@ TALL_PNG = encode(Image.new("RGB", (300, 300), "white"), "PNG")
 def wandering(leaks: int) -> tuple[ImageAnonymizer, WanderingOcr]:
     engine = WanderingOcr(leaks)
     anonymizer = ImageAnonymizer(
-        Settings(tessdata_dir="/nonexistent"),
+        CoreSettings(tessdata_dir="/nonexistent"),
         ocr_engine=engine,
-        detector=EmailDetector([]),  # type: ignore[arg-type]
+        detector=EmailDetector(),
     )
     return anonymizer, engine
 
@@ -392,9 +346,9 @@ def test_given_the_reading_after_the_last_covering_pass_is_clean_then_the_image_
 
 def no_names(detections: list[Detection] | None = None) -> ImageAnonymizer:
     return ImageAnonymizer(
-        Settings(tessdata_dir="/nonexistent"),
+        CoreSettings(tessdata_dir="/nonexistent"),
         ocr_engine=FakeOcr(WORDS),
-        detector=FakeDetector(detections or [], ENTITY_CATALOGUE.keys() - {"PERSON", "NRP"}),  # type: ignore[arg-type]
+        detector=FakeDetector(detections or [], ENTITY_CATALOGUE.keys() - {"PERSON", "NRP"}),
     )
 
 

@@ -8,7 +8,7 @@ from typing import Any
 import boto3
 import pytest
 
-from image_anonymizer.plans import _usage_plan_lookup
+from image_anonymizer.storage.plans import _usage_plan_lookup
 
 
 @pytest.fixture

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 from PIL import Image
 
-from image_anonymizer.model import Box, Finding
-from image_anonymizer.verification import (
+from image_anonymizer.core.model import Box, Finding
+from image_anonymizer.core.verification import (
     SKIPPED,
     Verification,
     combined,

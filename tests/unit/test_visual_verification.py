@@ -7,15 +7,15 @@ from __future__ import annotations
 import pytest
 from PIL import Image
 
-from image_anonymizer import service as service_module
-from image_anonymizer.config import Settings
+from image_anonymizer.config import CoreSettings
+from image_anonymizer.core import service as service_module
+from image_anonymizer.core.model import Box
+from image_anonymizer.core.service import ImageAnonymizer, Options
+from image_anonymizer.core.verification import MAX_PASSES
+from image_anonymizer.core.visual import DecodedCode
 from image_anonymizer.errors import VerificationFailed
-from image_anonymizer.model import Box
-from image_anonymizer.service import ImageAnonymizer, Options
-from image_anonymizer.verification import MAX_PASSES
-from image_anonymizer.visual import DecodedCode
+from tests.fakes import FakeDetector, FakeOcr
 from tests.rendering import coverage, decode, encode
-from tests.unit.test_service import FakeDetector, FakeOcr
 
 
 @pytest.fixture(autouse=True)
@@ -51,9 +51,9 @@ class ScriptedFaces:
 
 def make(reader: ScriptedReader, faces: ScriptedFaces | None = None) -> ImageAnonymizer:
     return ImageAnonymizer(
-        Settings(tessdata_dir="/nonexistent"),
+        CoreSettings(tessdata_dir="/nonexistent"),
         ocr_engine=FakeOcr(),
-        detector=FakeDetector([]),  # type: ignore[arg-type]
+        detector=FakeDetector(),
         second_ocr_engine=FakeOcr(),
         code_reader=reader,
         face_detector=faces or ScriptedFaces([]),

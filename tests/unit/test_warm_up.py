@@ -8,24 +8,18 @@ import threading
 import pytest
 from PIL import Image
 
-from image_anonymizer import service as service_module
-from image_anonymizer.config import Settings
+from image_anonymizer.config import CoreSettings
+from image_anonymizer.core import service as service_module
+from image_anonymizer.core.languages import LanguageSpec, parse_language
+from image_anonymizer.core.model import OcrWord
+from image_anonymizer.core.ocr.warming import WarmingEngine
+from image_anonymizer.core.service import ImageAnonymizer, Options
 from image_anonymizer.errors import ProcessingFailed
-from image_anonymizer.languages import LanguageSpec, parse_language
-from image_anonymizer.model import OcrWord
-from image_anonymizer.service import ImageAnonymizer, Options
-from image_anonymizer.warming import WarmingEngine
+from tests.fakes import FakeDetector, FakeOcr
 from tests.rendering import encode, render, tokens
 
 BLANK = encode(Image.new("RGB", (300, 60), "white"), "PNG")
 TEXT = encode(render([tokens("Call Ana Silva on 0151 496 0000")], size=(900, 120))[0], "PNG")
-
-
-class NothingRead:
-    name = "fake"
-
-    def read(self, image: Image.Image, languages: LanguageSpec) -> list[OcrWord]:
-        return []
 
 
 class SlowToLoad:
@@ -48,22 +42,6 @@ class SlowToLoad:
         return []
 
 
-class QuietDetector:
-    def warm_up(self, language: str) -> None:
-        return None
-
-    def supported_entities(self, language: str) -> frozenset[str]:
-        from image_anonymizer.catalogue import ENTITY_CATALOGUE
-
-        return frozenset(ENTITY_CATALOGUE)
-
-    def detect(self, text: str, language: str, entities: object, score_threshold: float) -> list[object]:
-        return []
-
-    def mode(self, language: str) -> str:
-        return "fake"
-
-
 @pytest.fixture(autouse=True)
 def languages_installed(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(service_module, "require_installed", lambda spec, folder: None)
@@ -71,9 +49,9 @@ def languages_installed(monkeypatch: pytest.MonkeyPatch) -> None:
 
 def make(second: SlowToLoad) -> ImageAnonymizer:
     return ImageAnonymizer(
-        Settings(tessdata_dir="/nonexistent"),
-        ocr_engine=NothingRead(),
-        detector=QuietDetector(),  # type: ignore[arg-type]
+        CoreSettings(tessdata_dir="/nonexistent"),
+        ocr_engine=FakeOcr(),
+        detector=FakeDetector(),
         second_ocr_engine=second,
     )
 
