@@ -278,10 +278,11 @@ def pesel(rng: random.Random) -> str:
 def local_phone(pattern: str, rng: random.Random) -> str:
     """A number in the country's format that its numbering plan assigns (a random
     draw is often unassigned, and a document's phone number is a real one)."""
-    while True:
+    for _ in range(1000):
         phone = "".join(str(rng.randrange(10)) if c == "9" else c for c in pattern)
         if phonenumbers.is_valid_number(phonenumbers.parse(phone)):
             return phone
+    raise ValueError(f"no assigned number in the format {pattern}")
 
 
 def values(language: str, local: Local, rng: random.Random) -> dict[str, str]:

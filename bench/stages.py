@@ -14,7 +14,6 @@ bench/RESULTS.md, so that the before/after of a speed change is one diff.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import sys
@@ -113,10 +112,10 @@ def images(seed: int, count: int, real: Path | None, work: Path) -> list[Path]:
     corpus.generate(work, count, seed)
     files = sorted(p for p in work.iterdir() if p.suffix.lower() != ".json")
     if real is not None:
-        for label in sorted((real / "labels").glob("*.json")):
-            image = json.loads(label.read_text(encoding="utf-8")).get("image")
-            if image and (real / image).is_file():
-                files.append(real / image)
+        import realset
+
+        truths, root = realset.load(real)
+        files += [root / t["file"] for t in truths if (root / t["file"]).is_file()]
     return files
 
 
