@@ -47,7 +47,7 @@ class Local:
     streets: tuple[str, ...]
     cities: tuple[tuple[str, str], ...]  # postcode, city
     months: tuple[str, ...]
-    phone: str  # a format: 9 is a random digit
+    phone: str  # a format: the country code, then 9 for a random digit
     iban_country: str
     iban_digits: int
     letter: tuple[str, ...]  # {name} {surname} {address} {date} {phone} {email} {id}
@@ -278,8 +278,9 @@ def pesel(rng: random.Random) -> str:
 def local_phone(pattern: str, rng: random.Random) -> str:
     """A number in the country's format that its numbering plan assigns (a random
     draw is often unassigned, and a document's phone number is a real one)."""
+    country, number = pattern.split(" ", 1)  # the country code's 9s (+49, +39) stay 9s
     for _ in range(1000):
-        phone = "".join(str(rng.randrange(10)) if c == "9" else c for c in pattern)
+        phone = country + " " + "".join(str(rng.randrange(10)) if c == "9" else c for c in number)
         if phonenumbers.is_valid_number(phonenumbers.parse(phone)):
             return phone
     raise ValueError(f"no assigned number in the format {pattern}")
