@@ -15,12 +15,8 @@ from presidio_analyzer import RecognizerResult
 
 from image_anonymizer.core.detection.findings import Traits
 from image_anonymizer.core.detection.lexicon import word_list
+from image_anonymizer.core.detection.patterns import alternatives
 from image_anonymizer.core.detection.recognizers.base import RegexRecognizer
-
-
-def _alternatives(words: frozenset[str]) -> str:
-    """A regex alternation of ``words``, longest first, spaces as any blank."""
-    return "|".join(re.escape(w).replace(r"\ ", r"[ \t]+") for w in sorted(words, key=lambda w: (-len(w), w)))
 
 
 @cache
@@ -46,13 +42,13 @@ _ZIP = r"\d{5}(?:[ \t]?-[ \t]?\d{4})?"
 
 @cache
 def _patterns() -> tuple[re.Pattern[str], ...]:
-    suffixes = _alternatives(word_list("street_suffixes.txt"))
-    units = _alternatives(word_list("unit_designators.txt"))
+    suffixes = alternatives(word_list("street_suffixes.txt"))
+    units = alternatives(word_list("unit_designators.txt"))
     codes, names = _states()
     # "NY", "N. Y.", "Tx.", "New York", "MARYLAND": a code in capitals (its letters
     # may carry periods) or with its second letter small and a period; a name in any case.
     code = "|".join(rf"(?-i:{c[0]}\.?[ \t]?{c[1]}\.?|{c[0]}{c[1].lower()}\.)" for c in sorted(codes))
-    state = rf"(?:{code}|(?:{_alternatives(names)})\b)"
+    state = rf"(?:{code}|(?:{alternatives(names)})\b)"
     unit = (
         rf"(?:(?:{units})\b\.?[ \t]*#?[ \t]*[\w-]{{1,6}}(?![.,]\d)|#[ \t]?[\w-]{{1,6}}"
         r"|(?:\d{1,3}(?:st|nd|rd|th)|ground|first|second|third|upper|lower|mezzanine)"

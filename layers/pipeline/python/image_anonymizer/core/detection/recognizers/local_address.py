@@ -18,6 +18,7 @@ from presidio_analyzer import RecognizerResult
 
 from image_anonymizer.core.detection.findings import Traits
 from image_anonymizer.core.detection.lexicon import word_list
+from image_anonymizer.core.detection.patterns import alternatives
 from image_anonymizer.core.detection.recognizers.base import RegexRecognizer
 
 # A capitalised word of a name (with an elided article: "d'Alésia", "l'Église").
@@ -50,14 +51,6 @@ def _postcodes() -> dict[str, str]:
     return {language: pattern for language, pattern in pairs}
 
 
-def _alternatives(words: frozenset[str]) -> str:
-    """Longest first; a trailing period optional."""
-    return "|".join(
-        re.escape(w.rstrip(".")) + (r"\.?" if w.endswith(".") else "")
-        for w in sorted(words, key=lambda w: (-len(w), w))
-    )
-
-
 @cache
 def _patterns(language: str) -> tuple[re.Pattern[str], ...]:
     types = _street_types().get(language, {})
@@ -70,13 +63,13 @@ def _patterns(language: str) -> tuple[re.Pattern[str], ...]:
         patterns.append(
             re.compile(
                 rf"(?:(?<![\w.,])(?P<first>{_HOUSE_NUMBER})(?:[ \t]*,|[ \t]+(?:bis|ter))?[ \t]+)?"
-                rf"(?<![\w])(?:{_alternatives(before)})(?![\w])[ \t]*{_NAME}"
+                rf"(?<![\w])(?:{alternatives(before)})(?![\w])[ \t]*{_NAME}"
                 rf"(?:[ \t]*,?[ \t]*(?:{_NUMBER_SIGN})?(?P<last>{_HOUSE_NUMBER})(?!\w|[.,]\d))?{rest}",
                 re.IGNORECASE,
             )
         )
     if after := types.get("after"):
-        ends = _alternatives(after)
+        ends = alternatives(after)
         # "Hauptstraße 12", "Kerkstraat 7-9", "Berliner Straße 5", "Am Alten Markt 3a"
         patterns.append(
             re.compile(
